@@ -1,0 +1,154 @@
+"""The canonical raw-input contract: every source, its columns, types, codes and rules.
+
+This is the single definition that the validator, the demo generator and the
+docs (`data/README.md`) follow. Column order here is the canonical file order.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SERVICES = ("claim_jht", "claim_other", "membership", "data_update", "contributions", "information", "complaint")
+PRIORITY_GROUPS = ("elderly", "disabled", "pregnant")
+OUTCOMES = ("resolved", "transferred", "unresolved", "no_show")
+PROGRAMMES = ("JHT", "JKK", "JKM", "JP", "JKP")
+CLAIM_CHANNELS = ("branch", "lapak_asik", "jmo", "employer")
+ONLINE_CLAIM_CHANNELS = ("jmo", "lapak_asik")
+CLAIM_STATUSES = ("in_process", "paid", "rejected")
+REJECTION_REASONS = (
+    "duplicate_membership", "still_employed", "incomplete_documents", "employer_arrears", "data_mismatch", "other",
+)
+COMPLAINT_CHANNELS = ("walk_in", "call_center", "email", "social_media", "mass_media", "jmo", "lapor")
+PUBLIC_ESCALATION_CHANNELS = ("mass_media", "social_media")
+COMPLAINT_CATEGORIES = (
+    "queue", "staff_attitude", "staff_absent", "jht_claim", "duplicate_membership", "data_update",
+    "employer_contributions", "jmo_app", "information", "other",
+)
+COMPLAINT_STATUSES = ("open", "in_progress", "resolved")
+BRANCH_TYPES = ("KC", "KCP")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column. `kind` decides how its text is parsed."""
+
+    name: str
+    kind: str  # text | code | timestamp | int | number | bool | time_of_day
+    required: bool = False
+    codes: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    personal: bool = False  # pseudonymised with a keyed hash before anything is stored
+    never_stored: bool = False  # personal data the product has no use for: dropped on read
+
+
+@dataclass(frozen=True)
+class Source:
+    """One raw source: how its files are named and what a valid row looks like."""
+
+    name: str
+    id_column: str
+    columns: tuple[Column, ...]
+    # Timestamps in the order they must happen; each must not precede the last set one before it.
+    time_order: tuple[str, ...] = ()
+    # Timestamps measured from the first one only (a complaint's response and resolution).
+    time_order_from_first: tuple[str, ...] = field(default=())
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def stored_columns(self) -> list[Column]:
+        return [c for c in self.columns if not c.never_stored]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+BRANCHES = Source(
+    name="branches",
+    id_column="branch_code",
+    columns=(
+        Column("branch_code", "text", required=True),
+        Column("branch_name", "text", required=True),
+        Column("branch_type", "code", required=True, codes=BRANCH_TYPES),
+        Column("region_code", "text", required=True),
+        Column("region_name", "text", required=True),
+        Column("city", "text"),
+        Column("counters", "int", required=True, minimum=1),
+        Column("opens_at", "time_of_day", required=True),
+        Column("closes_at", "time_of_day", required=True),
+    ),
+)
+
+QUEUE_TICKETS = Source(
+    name="queue_tickets",
+    id_column="ticket_id",
+    columns=(
+        Column("ticket_id", "text", required=True),
+        Column("visit_id", "text", required=True),
+        Column("branch_code", "text", required=True),
+        Column("participant_id", "text", personal=True),
+        Column("service", "code", required=True, codes=SERVICES),
+        Column("priority_group", "code", codes=PRIORITY_GROUPS),
+        Column("issued_at", "timestamp", required=True),
+        Column("called_at", "timestamp"),
+        Column("finished_at", "timestamp"),
+        Column("counter_id", "text"),
+        Column("outcome", "code", required=True, codes=OUTCOMES),
+        Column("rating", "int", minimum=1, maximum=5),
+    ),
+    time_order=("issued_at", "called_at", "finished_at"),
+)
+
+CLAIMS = Source(
+    name="claims",
+    id_column="claim_id",
+    columns=(
+        Column("claim_id", "text", required=True),
+        Column("branch_code", "text", required=True),
+        Column("participant_id", "text", required=True, personal=True),
+        Column("programme", "code", required=True, codes=PROGRAMMES),
+        Column("channel", "code", required=True, codes=CLAIM_CHANNELS),
+        Column("amount_idr", "number", required=True, minimum=0),
+        Column("submitted_at", "timestamp", required=True),
+        Column("docs_complete_at", "timestamp"),
+        Column("decided_at", "timestamp"),
+        Column("paid_at", "timestamp"),
+        Column("status", "code", required=True, codes=CLAIM_STATUSES),
+        Column("rejection_reason", "code", codes=REJECTION_REASONS),
+    ),
+    time_order=("submitted_at", "docs_complete_at", "decided_at", "paid_at"),
+)
+
+COMPLAINTS = Source(
+    name="complaints",
+    id_column="complaint_id",
+    columns=(
+        Column("complaint_id", "text", required=True),
+        Column("branch_code", "text", required=True),
+        Column("participant_id", "text", personal=True),
+        Column("participant_name", "text", never_stored=True),
+        Column("channel", "code", required=True, codes=COMPLAINT_CHANNELS),
+        Column("category", "code", required=True, codes=COMPLAINT_CATEGORIES),
+        Column("received_at", "timestamp", required=True),
+        Column("first_response_at", "timestamp"),
+        Column("resolved_at", "timestamp"),
+        Column("status", "code", required=True, codes=COMPLAINT_STATUSES),
+        Column("reopened", "bool", required=True),
+    ),
+    time_order_from_first=("received_at", "first_response_at", "resolved_at"),
+)
+
+SOURCES: dict[str, Source] = {s.name: s for s in (BRANCHES, QUEUE_TICKETS, CLAIMS, COMPLAINTS)}
+FACT_SOURCES = ("queue_tickets", "claims", "complaints")
+
+
+def source_for_file(file_name: str) -> Source | None:
+    """The source a raw file belongs to, by the start of its name (`claims_2026-W46.csv` → claims)."""
+    lowered = file_name.lower()
+    # Longest prefix first so that no source name shadows a longer one.
+    for name in sorted(SOURCES, key=len, reverse=True):
+        if lowered.startswith(name):
+            return SOURCES[name]
+    return None

@@ -1,0 +1,134 @@
+"""Database access for the ETL: engines, bulk staging and upserts.
+
+Every difference between SQLite and PostgreSQL lives in this module.
+"""
+from __future__ import annotations
+
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import (
+    Boolean, Connection, Date, DateTime, Engine, Select, Table, create_engine, event, inspect, select, text, true,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+from etl.schema import metadata
+
+STAGE_PREFIX = "stage_"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite gets WAL so that dashboard readers never block on a load."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 60})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def create_tables(engine: Engine) -> None:
+    """Create missing tables and drop staging tables that an interrupted run left behind."""
+    metadata.create_all(engine)
+    with engine.begin() as conn:
+        for name in inspect(conn).get_table_names():
+            if name.startswith(STAGE_PREFIX):
+                conn.execute(text(f'DROP TABLE "{name}"'))
+
+
+def is_sqlite(engine_or_conn: Engine | Connection) -> bool:
+    return engine_or_conn.dialect.name == "sqlite"
+
+
+@contextmanager
+def staged(conn: Connection, frame: pl.DataFrame, like: Table):
+    """Bulk-write `frame` into a temporary staging table shaped like `like`, inside `conn`'s transaction.
+
+    PostgreSQL gets COPY; SQLite gets one executemany. Both run on the caller's
+    connection, so the stage and the upsert that reads it commit or roll back together.
+    """
+    stage = Table(f"{STAGE_PREFIX}{like.name}_{uuid.uuid4().hex[:8]}", metadata,
+                  *[c._copy() for c in like.columns if c.name in frame.columns])
+    stage.create(conn)
+    try:
+        write_rows(conn, stage, frame)
+        yield stage
+    finally:
+        stage.drop(conn)
+        metadata.remove(stage)
+
+
+def write_rows(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
+    """Bulk-insert `frame` into `table` on `conn`: COPY on PostgreSQL, one executemany on SQLite."""
+    if frame.is_empty():
+        return
+    columns = [c.name for c in table.columns if c.name in frame.columns]
+    rows = frame.select(columns)
+    raw = conn.connection.dbapi_connection
+    if is_sqlite(conn):
+        placeholders = ", ".join("?" * len(columns))
+        raw.cursor().executemany(
+            f'INSERT INTO "{table.name}" ({", ".join(columns)}) VALUES ({placeholders})',
+            rows.with_columns(_sqlite_text_dates(rows)).iter_rows(),
+        )
+    else:
+        with raw.cursor().copy(f'COPY "{table.name}" ({", ".join(columns)}) FROM STDIN (FORMAT csv)') as copy:
+            copy.write(rows.write_csv(include_header=False))
+
+
+def _sqlite_text_dates(rows: pl.DataFrame) -> list[pl.Expr]:
+    """SQLAlchemy keeps SQLite dates and datetimes as ISO text; write the same text."""
+    formats = {pl.Datetime: "%Y-%m-%d %H:%M:%S.%6f", pl.Date: "%Y-%m-%d"}
+    return [pl.col(c).dt.strftime(formats[t.base_type()]) for c, t in rows.schema.items() if t.base_type() in formats]
+
+
+def read_fast(conn: Connection, statement: Select, table: Table) -> pl.DataFrame:
+    """Run a select over `table`'s columns and type the result as the table declares.
+
+    SQLite hands dates and datetimes back as text; they are parsed here, in bulk,
+    instead of one Python object per value.
+    """
+    frame = pl.read_database(statement, conn, infer_schema_length=None) if not is_sqlite(conn) else _read_sqlite(
+        conn, statement)
+    casts = []
+    for name, dtype in frame.schema.items():
+        kind = type(table.c[name].type) if name in table.c else None
+        if kind is DateTime and dtype == pl.String:
+            casts.append(pl.col(name).str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us"))
+        elif kind is Date and dtype == pl.String:
+            casts.append(pl.col(name).str.to_date("%Y-%m-%d"))
+        elif kind is Boolean and dtype != pl.Boolean:
+            casts.append(pl.col(name).cast(pl.Boolean))
+    return frame.with_columns(casts) if casts else frame
+
+
+def _read_sqlite(conn: Connection, statement: Select) -> pl.DataFrame:
+    """Read through the raw sqlite3 cursor, so SQLAlchemy does not build a datetime per value."""
+    sql = str(statement.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    result = conn.exec_driver_sql(sql)
+    return pl.DataFrame(result.fetchall(), schema=list(result.keys()), orient="row", infer_schema_length=None)
+
+
+def upsert_from(conn: Connection, target: Table, stage: Table) -> None:
+    """Insert the staged rows; a row whose key exists replaces it (the newer version wins)."""
+    columns = [c.name for c in stage.columns]
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    # `WHERE true` keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
+    statement = insert(target).from_select(columns, select(*[stage.c[c] for c in columns]).where(true()))
+    keys = [c.name for c in target.primary_key.columns]
+    updates = {c: statement.excluded[c] for c in columns if c not in keys}
+    conn.execute(statement.on_conflict_do_update(index_elements=keys, set_=updates) if updates
+                 else statement.on_conflict_do_nothing(index_elements=keys))
+
+

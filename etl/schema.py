@@ -1,0 +1,155 @@
+"""Every table Pantau stores, on one MetaData, for SQLite and PostgreSQL alike.
+
+Grains:
+- branches: one row per branch_code.
+- queue_tickets / claims / complaints: one row per record id; a resent id replaces the row.
+- quarantine: one row per rejected raw row (the first rule it broke).
+- etl_batches: one row per raw file loaded (or failed).
+- sop_targets: one row per kpi × region_code × effective_from.
+- kpi_weekly / kpi_monthly: one row per level × code × period_start × kpi.
+Timestamps are local time (Asia/Jakarta, WIB) without an offset, as the raw exports give them.
+"""
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger, Boolean, Column, Date, DateTime, Float, Index, Integer, MetaData, String, Table, Text,
+)
+
+metadata = MetaData()
+
+branches = Table(
+    "branches", metadata,
+    Column("branch_code", String(32), primary_key=True),
+    Column("branch_name", String(120), nullable=False),
+    Column("branch_type", String(8), nullable=False),
+    Column("region_code", String(32), nullable=False),
+    Column("region_name", String(120), nullable=False),
+    Column("city", String(120)),
+    Column("counters", Integer, nullable=False),
+    Column("opens_at", String(5), nullable=False),
+    Column("closes_at", String(5), nullable=False),
+    Column("batch_id", Integer, nullable=False),
+)
+
+queue_tickets = Table(
+    "queue_tickets", metadata,
+    Column("ticket_id", String(64), primary_key=True),
+    Column("visit_id", String(64), nullable=False),
+    Column("branch_code", String(32), nullable=False),
+    Column("participant_id", String(64)),
+    Column("service", String(32), nullable=False),
+    Column("priority_group", String(16)),
+    Column("issued_at", DateTime, nullable=False),
+    Column("called_at", DateTime),
+    Column("finished_at", DateTime),
+    Column("counter_id", String(32)),
+    Column("outcome", String(16), nullable=False),
+    Column("rating", Integer),
+    Column("clock_skew_adjusted", Boolean, nullable=False),
+    Column("batch_id", Integer, nullable=False),
+    Index("ix_queue_tickets_branch_issued", "branch_code", "issued_at"),
+    Index("ix_queue_tickets_issued", "issued_at"),
+)
+
+claims = Table(
+    "claims", metadata,
+    Column("claim_id", String(64), primary_key=True),
+    Column("branch_code", String(32), nullable=False),
+    Column("participant_id", String(64), nullable=False),
+    Column("programme", String(8), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("amount_idr", Float, nullable=False),
+    Column("submitted_at", DateTime, nullable=False),
+    Column("docs_complete_at", DateTime),
+    Column("decided_at", DateTime),
+    Column("paid_at", DateTime),
+    Column("status", String(16), nullable=False),
+    Column("rejection_reason", String(32)),
+    Column("clock_skew_adjusted", Boolean, nullable=False),
+    Column("batch_id", Integer, nullable=False),
+    Index("ix_claims_branch_submitted", "branch_code", "submitted_at"),
+    Index("ix_claims_decided", "decided_at"),
+    Index("ix_claims_paid", "paid_at"),
+)
+
+complaints = Table(
+    "complaints", metadata,
+    Column("complaint_id", String(64), primary_key=True),
+    Column("branch_code", String(32), nullable=False),
+    Column("participant_id", String(64)),
+    Column("channel", String(16), nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("received_at", DateTime, nullable=False),
+    Column("first_response_at", DateTime),
+    Column("resolved_at", DateTime),
+    Column("status", String(16), nullable=False),
+    Column("reopened", Boolean, nullable=False),
+    Column("clock_skew_adjusted", Boolean, nullable=False),
+    Column("batch_id", Integer, nullable=False),
+    Index("ix_complaints_branch_received", "branch_code", "received_at"),
+    Index("ix_complaints_resolved", "resolved_at"),
+)
+
+etl_batches = Table(
+    "etl_batches", metadata,
+    Column("batch_id", Integer, primary_key=True, autoincrement=True),
+    Column("file_name", String(255), nullable=False),
+    Column("source", String(32)),
+    Column("sha256", String(64), nullable=False),
+    Column("rows_read", BigInteger, nullable=False, default=0),
+    Column("rows_loaded", BigInteger, nullable=False, default=0),
+    Column("rows_adjusted", BigInteger, nullable=False, default=0),
+    Column("rows_quarantined", BigInteger, nullable=False, default=0),
+    Column("exact_duplicates", BigInteger, nullable=False, default=0),
+    Column("status", String(16), nullable=False),  # loaded | failed
+    Column("message", Text),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime),
+    Index("ix_etl_batches_sha256", "sha256"),
+)
+
+quarantine = Table(
+    "quarantine", metadata,
+    Column("quarantine_id", Integer, primary_key=True, autoincrement=True),
+    Column("batch_id", Integer, nullable=False),
+    Column("source", String(32), nullable=False),
+    Column("file_name", String(255), nullable=False),
+    Column("row_number", Integer, nullable=False),
+    Column("column_name", String(64)),
+    Column("reason", String(32), nullable=False),
+    Column("detail", Text),
+    Column("raw_values", Text, nullable=False),  # JSON object, personal columns already pseudonymised
+    Index("ix_quarantine_batch", "batch_id"),
+)
+
+sop_targets = Table(
+    "sop_targets", metadata,
+    Column("kpi", String(48), primary_key=True),
+    Column("region_code", String(32), primary_key=True),  # "*" = every region
+    Column("effective_from", Date, primary_key=True),
+    Column("target", Float, nullable=False),
+    Column("weight", Float, nullable=False),
+)
+
+
+def _kpi_mart(name: str) -> Table:
+    return Table(
+        name, metadata,
+        Column("level", String(8), primary_key=True),  # branch | region
+        Column("code", String(32), primary_key=True),
+        Column("period_start", Date, primary_key=True),
+        Column("kpi", String(48), primary_key=True),
+        Column("value", Float),
+        Column("numerator", Float),
+        Column("denominator", Float),
+        Column("target", Float),
+        Column("meets_target", Boolean),
+        Index(f"ix_{name}_period_kpi", "period_start", "kpi"),
+    )
+
+
+kpi_weekly = _kpi_mart("kpi_weekly")
+kpi_monthly = _kpi_mart("kpi_monthly")
+
+FACT_TABLES = {"branches": branches, "queue_tickets": queue_tickets, "claims": claims, "complaints": complaints}
+KPI_MARTS = {"week": kpi_weekly, "month": kpi_monthly}

@@ -1,0 +1,245 @@
+"""Validate raw text rows against the contract: typed rows out, bad rows to quarantine.
+
+Every rule is a vectorised check. A row that breaks one is quarantined with the
+first rule it broke (the order of `_checks`), the column, a reason code and its
+raw values. Nothing is dropped silently: rows read = rows valid + rows
+quarantined + exact duplicates.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from etl.contract import Column, Source
+from etl.extract import ROW_NUMBER, RawFile
+
+REASONS = {
+    "missing_required": "a required value is empty",
+    "bad_timestamp": "not a timestamp (YYYY-MM-DD HH:MM[:SS] or dd/mm/yyyy HH:MM[:SS]) between 2000 and 2099",
+    "bad_code": "not one of the accepted codes",
+    "bad_number": "not a number in the accepted range",
+    "bad_boolean": "not a boolean (true/false, 1/0, ya/tidak, y/n)",
+    "bad_time": "not a time of day HH:MM, or closing before opening",
+    "unknown_branch": "branch_code is not in the branches table",
+    "status_mismatch": "contradicts the status or outcome",
+    "time_order": "earlier than the timestamp before it, beyond the clock-skew tolerance",
+    "duplicate_id": "the same id appears again later in this file; the later row wins",
+}
+TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M:%S%.f", "%d/%m/%Y %H:%M")
+TRUE_WORDS = ("true", "1", "ya", "y")
+FALSE_WORDS = ("false", "0", "tidak", "n")
+PLAUSIBLE_YEARS = (2000, 2099)
+QUARANTINE_SCHEMA = {"row_number": pl.Int64, "column_name": pl.String, "reason": pl.String, "detail": pl.String,
+                     "raw_values": pl.String}
+
+
+@dataclass(frozen=True)
+class Validated:
+    rows: pl.DataFrame  # typed, stored columns + clock_skew_adjusted (facts only)
+    quarantine: pl.DataFrame
+    exact_duplicates: int
+
+    @property
+    def adjusted(self) -> int:
+        if "clock_skew_adjusted" not in self.rows.columns:
+            return 0
+        return int(self.rows["clock_skew_adjusted"].sum())
+
+
+@dataclass(frozen=True)
+class Check:
+    column: str
+    reason: str
+    broken: pl.Expr
+
+
+def parse_timestamp(text: pl.Expr) -> pl.Expr:
+    """ISO 8601 or dd/mm/yyyy, seconds optional; an offset is converted to Jakarta local time."""
+    spaced = text.str.replace("T", " ", literal=True)
+    local = [spaced.str.strptime(pl.Datetime("us"), f, strict=False) for f in TIMESTAMP_FORMATS]
+    with_offset = (
+        spaced.str.replace(r"Z$", "+00:00")
+        .str.strptime(pl.Datetime("us", "UTC"), "%Y-%m-%d %H:%M:%S%.f%:z", strict=False)
+        .dt.convert_time_zone("Asia/Jakarta")
+        .dt.replace_time_zone(None)
+    )
+    parsed = pl.coalesce(*local, with_offset)
+    first, last = PLAUSIBLE_YEARS
+    return pl.when(parsed.dt.year().is_between(first, last)).then(parsed)
+
+
+def parse_number(text: pl.Expr, decimal_comma: bool) -> pl.Expr:
+    """A rupiah amount; with a decimal comma, dots group thousands (`1.234.567,50`)."""
+    plain = text.str.replace(r"^(?i:rp)\s*", "")
+    if decimal_comma:
+        plain = plain.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
+    return plain.cast(pl.Float64, strict=False)
+
+
+def parse_boolean(text: pl.Expr) -> pl.Expr:
+    lowered = text.str.to_lowercase()
+    return pl.when(lowered.is_in(TRUE_WORDS)).then(True).when(lowered.is_in(FALSE_WORDS)).then(False)
+
+
+def parse_time_of_day(text: pl.Expr) -> pl.Expr:
+    return text.str.strptime(pl.Time, "%H:%M", strict=False)
+
+
+def parsed_value(column: Column, decimal_comma: bool) -> pl.Expr:
+    """The typed value of a column, null when its text does not parse."""
+    text = pl.col(column.name)
+    parsed = {
+        "text": text, "code": text,
+        "timestamp": parse_timestamp(text),
+        "int": text.str.to_integer(strict=False),
+        "number": parse_number(text, decimal_comma),
+        "bool": parse_boolean(text),
+        "time_of_day": parse_time_of_day(text),
+    }[column.kind]
+    if column.kind in ("int", "number"):
+        if column.minimum is not None:
+            parsed = pl.when(parsed >= column.minimum).then(parsed)
+        if column.maximum is not None:
+            parsed = pl.when(parsed <= column.maximum).then(parsed)
+    if column.kind == "code":
+        parsed = pl.when(text.is_in(column.codes)).then(text)
+    return parsed
+
+
+PARSE_REASON = {"timestamp": "bad_timestamp", "code": "bad_code", "int": "bad_number", "number": "bad_number",
+                "bool": "bad_boolean", "time_of_day": "bad_time"}
+
+
+def validate(raw: RawFile, known_branches: set[str], clock_skew_tolerance_seconds: int) -> Validated:
+    """Split a raw file into typed valid rows and quarantined rows."""
+    source = raw.source
+    text_columns = [c.name for c in source.stored_columns]
+    cleaned = raw.frame.with_columns(
+        pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c).str.strip_chars()).alias(c)
+        for c in text_columns
+    )
+    first_copy = pl.struct(text_columns).is_first_distinct()
+    exact_duplicates = cleaned.height - int(cleaned.select(first_copy.sum()).item())
+    distinct = cleaned.filter(first_copy)
+
+    typed = distinct.with_columns(
+        parsed_value(c, raw.decimal_comma).alias(f"_typed_{c.name}") for c in source.stored_columns
+    )
+    typed, skew_checks = _clamp_clock_skew(typed, source, clock_skew_tolerance_seconds)
+    checks = _checks(source, known_branches) + skew_checks
+    errors = typed.with_columns(
+        pl.coalesce(pl.when(c.broken.fill_null(False)).then(pl.lit(f"{c.reason}|{c.column}")) for c in checks)
+        .alias("_error")
+    )
+    errors = _supersede_duplicate_ids(errors, source)
+    bad = errors.filter(pl.col("_error").is_not_null())
+    good = errors.filter(pl.col("_error").is_null())
+    return Validated(rows=_typed_rows(good, source), quarantine=_quarantine_rows(bad, text_columns),
+                     exact_duplicates=exact_duplicates)
+
+
+def _typed(name: str) -> pl.Expr:
+    return pl.col(f"_typed_{name}")
+
+
+def _checks(source: Source, known_branches: set[str]) -> list[Check]:
+    """The contract's rules for `source`, in the order they are reported."""
+    columns = source.stored_columns
+    checks = [Check(c.name, "missing_required", pl.col(c.name).is_null()) for c in columns if c.required]
+    checks += [
+        Check(c.name, PARSE_REASON[c.kind], pl.col(c.name).is_not_null() & _typed(c.name).is_null())
+        for c in columns if c.kind in PARSE_REASON
+    ]
+    if source.name != "branches":
+        checks.append(Check("branch_code", "unknown_branch", ~pl.col("branch_code").is_in(sorted(known_branches))))
+    return checks + _cross_field_checks(source.name)
+
+
+def _cross_field_checks(source_name: str) -> list[Check]:
+    t, is_set = _typed, (lambda name: _typed(name).is_not_null())
+    if source_name == "branches":
+        return [Check("closes_at", "bad_time", t("closes_at") <= t("opens_at"))]
+    if source_name == "queue_tickets":
+        return [
+            Check("outcome", "status_mismatch", (t("outcome") == "no_show") == is_set("called_at")),
+            Check("finished_at", "status_mismatch", is_set("finished_at") & ~is_set("called_at")),
+            Check("counter_id", "missing_required", is_set("called_at") & ~is_set("counter_id")),
+        ]
+    if source_name == "claims":
+        decided = t("status").is_in(["paid", "rejected"])
+        return [
+            Check("paid_at", "status_mismatch", (t("status") == "paid") != is_set("paid_at")),
+            Check("decided_at", "status_mismatch", decided != is_set("decided_at")),
+            Check("docs_complete_at", "missing_required", (t("status") == "paid") & ~is_set("docs_complete_at")),
+            Check("rejection_reason", "missing_required", (t("status") == "rejected") & ~is_set("rejection_reason")),
+            Check("rejection_reason", "status_mismatch", (t("status") != "rejected") & is_set("rejection_reason")),
+        ]
+    if source_name == "complaints":
+        return [Check("resolved_at", "status_mismatch", (t("status") == "resolved") != is_set("resolved_at"))]
+    return []
+
+
+def _clamp_clock_skew(typed: pl.DataFrame, source: Source, tolerance_seconds: int) -> tuple[pl.DataFrame, list[Check]]:
+    """Clamp timestamps that run backwards by at most the tolerance; flag the rest as time_order.
+
+    In a chain (issued → called → finished) each timestamp is compared with the last
+    one set before it; `time_order_from_first` compares each with the first only.
+    """
+    tolerance = pl.duration(seconds=tolerance_seconds)
+    from_first = bool(source.time_order_from_first)
+    chain = source.time_order_from_first or source.time_order
+    if not chain:
+        return typed, []
+    earlier = _typed(chain[0])
+    for name in chain[1:]:
+        gap = _typed(name) - earlier
+        skewed = (gap < pl.duration()) & (gap >= -tolerance)
+        # Flags are computed before the clamp, which would hide the gap.
+        typed = typed.with_columns(
+            skewed.fill_null(False).alias(f"_skewed_{name}"),
+            (gap < -tolerance).alias(f"_out_of_order_{name}"),
+            pl.when(skewed).then(earlier).otherwise(_typed(name)).alias(f"_typed_{name}"),
+        )
+        if not from_first:
+            earlier = pl.coalesce(_typed(name), earlier)
+    checks = [Check(name, "time_order", pl.col(f"_out_of_order_{name}")) for name in chain[1:]]
+    adjusted = pl.any_horizontal(pl.col(f"_skewed_{name}") for name in chain[1:]).alias("clock_skew_adjusted")
+    return typed.with_columns(adjusted), checks
+
+
+def _supersede_duplicate_ids(errors: pl.DataFrame, source: Source) -> pl.DataFrame:
+    """Among valid rows sharing an id in one file, the last wins; earlier ones are quarantined."""
+    valid = pl.col("_error").is_null()
+    last_valid = pl.col(ROW_NUMBER) == pl.col(ROW_NUMBER).filter(valid).max().over(source.id_column)
+    return errors.with_columns(
+        pl.when(valid & ~last_valid).then(pl.lit(f"duplicate_id|{source.id_column}")).otherwise(pl.col("_error"))
+        .alias("_error")
+    )
+
+
+def _typed_rows(good: pl.DataFrame, source: Source) -> pl.DataFrame:
+    """The stored columns with their typed values; times of day are kept as `HH:MM` text."""
+    def stored(column: Column) -> pl.Expr:
+        value = _typed(column.name)
+        return (value.dt.strftime("%H:%M") if column.kind == "time_of_day" else value).alias(column.name)
+
+    flags = ["clock_skew_adjusted"] if "clock_skew_adjusted" in good.columns else []
+    return good.select(*[stored(c) for c in source.stored_columns], *flags)
+
+
+def _quarantine_rows(bad: pl.DataFrame, text_columns: list[str]) -> pl.DataFrame:
+    """One row per bad row: where, why, the offending value and every raw value as JSON."""
+    reason_and_column = pl.col("_error").str.split_exact("|", 1).struct.rename_fields(["reason", "column_name"])
+    located = bad.with_columns(reason_and_column.alias("_where")).unnest("_where")
+    offending = pl.coalesce(
+        pl.when(pl.col("column_name") == c).then(pl.col(c)) for c in text_columns
+    ).fill_null("(empty)")
+    return located.select(
+        pl.col(ROW_NUMBER).alias("row_number"),
+        "column_name",
+        "reason",
+        pl.format("{} = '{}': {}", pl.col("column_name"), offending,
+                  pl.col("reason").replace_strict(REASONS, return_dtype=pl.String)).alias("detail"),
+        pl.struct(text_columns).struct.json_encode().alias("raw_values"),
+    ).cast(QUARANTINE_SCHEMA)
