@@ -28,8 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="load raw files into the database and refresh the KPI tables")
     run.add_argument("--raw", type=Path, default=DEFAULT_RAW_DIR)
     run.add_argument("--recompute", action="store_true", help="recompute every period (after a calendar change)")
+    commands.add_parser("demo", help="load a year of Banten demo data when the database has no data")
     args = parser.parse_args(argv)
-    return _generate(args) if args.command == "generate" else _run(args)
+    return {"generate": _generate, "run": _run, "demo": _demo}[args.command](args)
 
 
 def _progress() -> Progress:
@@ -66,6 +67,22 @@ def _run(args: argparse.Namespace) -> int:
     console.print(_summary(result))
     for failed in result.failed:
         console.print(f"[red]GAGAL {failed.file_name}: {failed.message}[/red]")
+    return 1 if result.failed else 0
+
+
+def _demo(_args: argparse.Namespace) -> int:
+    from etl.db import make_engine
+    from etl.demo import has_data, load_demo
+
+    engine = make_engine(database_url())
+    if has_data(engine):
+        console.print("Basis data sudah berisi data; data demo tidak dimuat.")
+        return 0
+    with _progress() as bar:
+        task = bar.add_task("Data demo", total=None)
+        result = load_demo(engine, progress=lambda what, done, total: bar.update(
+            task, description=what, completed=done, total=total))
+    console.print(_summary(result))
     return 1 if result.failed else 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
-from sqlalchemy import Engine, delete, func, or_, select
+from sqlalchemy import DateTime, Engine, delete, func, or_, select
 
 from etl.calendar import holidays_between
 from etl.db import read_fast, write_rows
@@ -30,11 +30,12 @@ def sync_targets(engine: Engine, sop: Sop) -> bool:
 
 
 def data_horizon(engine: Engine) -> tuple[dt.datetime, dt.datetime] | None:
-    """The earliest and latest first timestamps in the facts, or None when there are no facts."""
+    """The earliest and the latest timestamp in the facts, or None when there are no facts."""
     with engine.connect() as conn:
         bounds = [
             conn.execute(select(func.min(column), func.max(column))).one()
-            for column in (queue_tickets.c.issued_at, claims.c.submitted_at, complaints.c.received_at)
+            for table in (queue_tickets, claims, complaints)
+            for column in table.columns if isinstance(column.type, DateTime)
         ]
     firsts = [b[0] for b in bounds if b[0] is not None]
     lasts = [b[1] for b in bounds if b[1] is not None]

@@ -1,0 +1,27 @@
+# Two commands for a newcomer: `make run` (dashboard on demo data) and `make test`.
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+
+.PHONY: setup run demo test bench
+
+# Reinstall only when requirements.txt changes, so both commands stay fast.
+$(INSTALLED): requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(INSTALLED)
+
+setup: $(INSTALLED)
+
+# Builds and loads a year of demo data for Kanwil Banten when the database has none.
+demo: setup
+	$(PY) -m etl demo
+
+run: demo
+	$(PY) -m streamlit run dashboard.py
+
+test: setup
+	$(PY) -m pytest -q
+
+bench: setup
+	$(PY) bench/etl.py
