@@ -10,13 +10,17 @@ from pathlib import Path
 
 import polars as pl
 from sqlalchemy import (
-    Boolean, Connection, Date, DateTime, Engine, Select, Table, create_engine, event, inspect, select, text, true,
+    BigInteger, Boolean, Connection, Date, DateTime, Engine, Float, Integer, Select, String, Table, Text,
+    create_engine, event, inspect, select, text, true,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
 from etl.schema import metadata
 
 STAGE_PREFIX = "stage_"
+# An empty result, or a column empty on every row, comes back untyped from SQLite.
+NULL_CASTS = {DateTime: pl.Datetime("us"), Date: pl.Date, Boolean: pl.Boolean, String: pl.String, Text: pl.String,
+              Integer: pl.Int64, BigInteger: pl.Int64, Float: pl.Float64}
 
 
 def make_engine(url: str) -> Engine:
@@ -104,7 +108,9 @@ def read_fast(conn: Connection, statement: Select, table: Table) -> pl.DataFrame
     casts = []
     for name, dtype in frame.schema.items():
         kind = type(table.c[name].type) if name in table.c else None
-        if kind is DateTime and dtype == pl.String:
+        if dtype == pl.Null and kind in NULL_CASTS:
+            casts.append(pl.col(name).cast(NULL_CASTS[kind]))
+        elif kind is DateTime and dtype == pl.String:
             casts.append(pl.col(name).str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us"))
         elif kind is Date and dtype == pl.String:
             casts.append(pl.col(name).str.to_date("%Y-%m-%d"))

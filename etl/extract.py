@@ -101,7 +101,9 @@ def read_raw(path: Path, source: Source | None, mapping: Mapping | None = None) 
         frame, decimal_comma = _read_parquet(path), False
     if mapping is not None:
         frame = _apply_mapping(frame, mapping)
-        decimal_comma = decimal_comma if mapping.decimal_comma is None else mapping.decimal_comma
+        # Spreadsheet and Parquet numbers are typed already; the mapping speaks of CSV text only.
+        if mapping.decimal_comma is not None and suffix == ".csv":
+            decimal_comma = mapping.decimal_comma
     frame = _canonical_columns(path, frame, source)
     return RawFile(path, source, frame, decimal_comma, mapping.name if mapping else None)
 
@@ -136,7 +138,9 @@ def _read_parquet(path: Path) -> pl.DataFrame:
         frame = pl.read_parquet(path)
     except Exception as error:  # pyarrow and polars raise several types for a damaged file
         raise FileRejected(path, f"not a readable Parquet file: {str(error).splitlines()[0]}") from error
-    return frame.select(pl.all().cast(pl.String))
+    # A column with gaps is often stored as float: 4.0 must read as the rating 4.
+    whole = [c for c, t in frame.schema.items() if t.is_float() and (frame[c].drop_nulls() % 1 == 0).all()]
+    return frame.with_columns(pl.col(whole).cast(pl.Int64)).select(pl.all().cast(pl.String))
 
 
 def _apply_mapping(frame: pl.DataFrame, mapping: Mapping) -> pl.DataFrame:

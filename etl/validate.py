@@ -58,13 +58,13 @@ def parse_timestamp(text: pl.Expr) -> pl.Expr:
     """ISO 8601 or dd/mm/yyyy, seconds optional; an offset is converted to Jakarta local time."""
     spaced = text.str.replace("T", " ", literal=True)
     local = [spaced.str.strptime(pl.Datetime("us"), f, strict=False) for f in TIMESTAMP_FORMATS]
-    with_offset = (
-        spaced.str.replace(r"Z$", "+00:00")
-        .str.strptime(pl.Datetime("us", "UTC"), "%Y-%m-%d %H:%M:%S%.f%:z", strict=False)
-        .dt.convert_time_zone("Asia/Jakarta")
+    offset = spaced.str.replace(r"Z$", "+00:00")
+    with_offset = [
+        offset.str.strptime(pl.Datetime("us", "UTC"), f, strict=False).dt.convert_time_zone("Asia/Jakarta")
         .dt.replace_time_zone(None)
-    )
-    parsed = pl.coalesce(*local, with_offset)
+        for f in ("%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%d %H:%M%:z")
+    ]
+    parsed = pl.coalesce(*local, *with_offset)
     first, last = PLAUSIBLE_YEARS
     return pl.when(parsed.dt.year().is_between(first, last)).then(parsed)
 
@@ -73,8 +73,12 @@ def parse_number(text: pl.Expr, decimal_comma: bool) -> pl.Expr:
     """A rupiah amount; with a decimal comma, dots group thousands (`1.234.567,50`)."""
     plain = text.str.replace(r"^(?i:rp)\s*", "")
     if decimal_comma:
-        plain = plain.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
-    return plain.cast(pl.Float64, strict=False)
+        # Only dots that group thousands are dropped: `2500000.00` keeps its decimal point.
+        grouped = plain.str.contains(r"^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$")
+        plain = pl.when(grouped).then(plain.str.replace_all(".", "", literal=True)).otherwise(plain)
+        plain = plain.str.replace(",", ".", literal=True)
+    number = plain.cast(pl.Float64, strict=False)
+    return pl.when(number.is_finite()).then(number)
 
 
 def parse_boolean(text: pl.Expr) -> pl.Expr:
@@ -83,7 +87,9 @@ def parse_boolean(text: pl.Expr) -> pl.Expr:
 
 
 def parse_time_of_day(text: pl.Expr) -> pl.Expr:
-    return text.str.strptime(pl.Time, "%H:%M", strict=False)
+    """`HH:MM`; spreadsheet time cells arrive as `1899-12-31 08:00:00` or `08:00:00`."""
+    hh_mm = text.str.extract(r"^(?:\d{4}-\d{2}-\d{2}[ T])?(\d{1,2}:\d{2})(?::00(?:\.0+)?)?$")
+    return hh_mm.str.strptime(pl.Time, "%H:%M", strict=False)
 
 
 def parsed_value(column: Column, decimal_comma: bool) -> pl.Expr:
@@ -119,6 +125,8 @@ def validate(raw: RawFile, known_branches: set[str], clock_skew_tolerance_second
         pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c).str.strip_chars()).alias(c)
         for c in text_columns
     )
+    # A line repeated later in the file is as new as its last copy (A, B, A: A wins over B).
+    cleaned = cleaned.with_columns(pl.col(ROW_NUMBER).max().over(text_columns).alias("_last_seen"))
     first_copy = pl.struct(text_columns).is_first_distinct()
     exact_duplicates = cleaned.height - int(cleaned.select(first_copy.sum()).item())
     distinct = cleaned.filter(first_copy)
@@ -211,7 +219,7 @@ def _clamp_clock_skew(typed: pl.DataFrame, source: Source, tolerance_seconds: in
 def _supersede_duplicate_ids(errors: pl.DataFrame, source: Source) -> pl.DataFrame:
     """Among valid rows sharing an id in one file, the last wins; earlier ones are quarantined."""
     valid = pl.col("_error").is_null()
-    last_valid = pl.col(ROW_NUMBER) == pl.col(ROW_NUMBER).filter(valid).max().over(source.id_column)
+    last_valid = pl.col("_last_seen") == pl.col("_last_seen").filter(valid).max().over(source.id_column)
     return errors.with_columns(
         pl.when(valid & ~last_valid).then(pl.lit(f"duplicate_id|{source.id_column}")).otherwise(pl.col("_error"))
         .alias("_error")

@@ -1,0 +1,76 @@
+"""Demo-data generator: a year of raw weekly drops for one Kanwil (`region`) or the whole agency (`national`).
+
+`generate()` writes branches.csv and, per ISO week, queue_tickets_<week>, claims_<week> and
+complaints_<week> in the canonical contract (see etl/contract.py and data/README.md). The planted stories
+are described in etl/generate/stories.py, the broken rows in etl/generate/bad_rows.py.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from etl.contract import CLAIMS, COMPLAINTS, QUEUE_TICKETS
+from etl.generate import bad_rows, drops, writer
+from etl.generate.claims import week_claims
+from etl.generate.complaints import week_complaints
+from etl.generate.days import Calendar, default_end
+from etl.generate.offices import offices
+from etl.generate.queue import week_tickets
+
+__all__ = ["default_end", "generate"]
+
+SCALES = ("region", "national")
+FILE_FORMATS = ("csv", "parquet")
+# Separate random streams per week and purpose, so that changing one source never reshuffles another.
+TICKET_STREAM, CLAIM_STREAM, COMPLAINT_STREAM, SPOIL_STREAM = 1, 2, 3, 4
+
+
+def generate(out_dir: Path, *, seed: int = 7, weeks: int = 52, end: dt.date | None = None,
+             scale: str = "region", file_format: str = "csv",
+             progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+    """Write raw demo files into out_dir; return rows written per source ({"branches": n, "queue_tickets": n, ...})."""
+    end = end or default_end(dt.date.today())
+    _check(weeks, end, scale, file_format)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    branch_table = offices(scale)
+    calendar = Calendar(end - dt.timedelta(weeks=weeks), end)
+    written = {"branches": writer.write_branches(out_dir, branch_table), QUEUE_TICKETS.name: 0, CLAIMS.name: 0,
+               COMPLAINTS.name: 0}
+    open_claims = open_complaints = None
+    for week in calendar.weeks(end, weeks):
+        def stream(purpose: int) -> np.random.Generator:
+            return np.random.default_rng([seed, SCALES.index(scale), week.monday.toordinal(), purpose])
+
+        new_claims = week_claims(branch_table, week, calendar, stream(CLAIM_STREAM), scale)
+        claims_rows, open_claims = drops.claims_file(_pool(open_claims, new_claims), week)
+        new_complaints = week_complaints(branch_table, week, calendar, stream(COMPLAINT_STREAM), scale)
+        complaint_rows, open_complaints = drops.complaints_file(_pool(open_complaints, new_complaints), week)
+        spoil_rng = stream(SPOIL_STREAM)
+        for source, rows in ((QUEUE_TICKETS, week_tickets(branch_table, week, calendar, stream(TICKET_STREAM))),
+                             (CLAIMS, claims_rows), (COMPLAINTS, complaint_rows)):
+            text = bad_rows.spoil(rows, source.name, spoil_rng)
+            written[source.name] += writer.write_week(out_dir, source, week.label, text, file_format)
+        if progress is not None:
+            progress(week.index + 1, weeks)
+    return written
+
+
+def _pool(still_open: pl.DataFrame | None, new: pl.DataFrame) -> pl.DataFrame:
+    """Records carried over from earlier weeks plus this week's new ones."""
+    return new if still_open is None else pl.concat([still_open, new])
+
+
+def _check(weeks: int, end: dt.date, scale: str, file_format: str) -> None:
+    if weeks < 1:
+        raise ValueError(f"weeks must be at least 1, got {weeks}")
+    if end.isoweekday() != 7:
+        raise ValueError(f"end must be a Sunday (the last day of an ISO week), got {end:%A %Y-%m-%d}")
+    if scale not in SCALES:
+        raise ValueError(f"unknown scale {scale!r}: use one of {', '.join(SCALES)}")
+    if file_format not in FILE_FORMATS:
+        raise ValueError(f"unknown file format {file_format!r}: use one of {', '.join(FILE_FORMATS)}")
