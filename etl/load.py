@@ -106,8 +106,9 @@ def _earliest_touched(conn: Connection, source: Source, rows: pl.DataFrame, stag
     column = FIRST_TIMESTAMP[source.name]
     table = FACT_TABLES[source.name]
     key = source.id_column
+    # IN (subquery) lets both databases probe the fact table's primary key per staged id.
     replaced = conn.execute(
-        select(func.min(table.c[column])).select_from(table.join(stage, table.c[key] == stage.c[key]))
+        select(func.min(table.c[column])).where(table.c[key].in_(select(stage.c[key])))
     ).scalar()
     candidates = [rows[column].min(), replaced]
     return min(c for c in candidates if c is not None)

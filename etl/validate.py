@@ -7,6 +7,7 @@ quarantined + exact duplicates.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import polars as pl
@@ -237,17 +238,16 @@ def _typed_rows(good: pl.DataFrame, source: Source) -> pl.DataFrame:
 
 
 def _quarantine_rows(bad: pl.DataFrame, text_columns: list[str]) -> pl.DataFrame:
-    """One row per bad row: where, why, the offending value and every raw value as JSON."""
-    reason_and_column = pl.col("_error").str.split_exact("|", 1).struct.rename_fields(["reason", "column_name"])
-    located = bad.with_columns(reason_and_column.alias("_where")).unnest("_where")
-    offending = pl.coalesce(
-        pl.when(pl.col("column_name") == c).then(pl.col(c)) for c in text_columns
-    ).fill_null("(empty)")
-    return located.select(
-        pl.col(ROW_NUMBER).alias("row_number"),
-        "column_name",
-        "reason",
-        pl.format("{} = '{}': {}", pl.col("column_name"), offending,
-                  pl.col("reason").replace_strict(REASONS, return_dtype=pl.String)).alias("detail"),
-        pl.struct(text_columns).struct.json_encode().alias("raw_values"),
-    ).cast(QUARANTINE_SCHEMA)
+    """One row per bad row: where, why, the offending value and every raw value as JSON.
+
+    Built row by row in Python: bad rows are few, and the text reads the same as the file.
+    """
+    rows = []
+    for row in bad.select(ROW_NUMBER, "_error", *text_columns).iter_rows(named=True):
+        reason, column = row["_error"].split("|", 1)
+        raw_values = {c: row[c] for c in text_columns}
+        offending = raw_values.get(column) or "(empty)"
+        rows.append({"row_number": row[ROW_NUMBER], "column_name": column, "reason": reason,
+                     "detail": f"{column} = '{offending}': {REASONS[reason]}",
+                     "raw_values": json.dumps(raw_values, ensure_ascii=False)})
+    return pl.DataFrame(rows, schema=QUARANTINE_SCHEMA)
