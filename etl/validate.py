@@ -27,7 +27,8 @@ REASONS = {
     "time_order": "earlier than the timestamp before it, beyond the clock-skew tolerance",
     "duplicate_id": "the same id appears again later in this file; the later row wins",
 }
-TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M:%S%.f", "%d/%m/%Y %H:%M")
+TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M")
+OFFSET_FORMATS = ("%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%d %H:%M%:z")
 TRUE_WORDS = ("true", "1", "ya", "y")
 FALSE_WORDS = ("false", "0", "tidak", "n")
 PLAUSIBLE_YEARS = (2000, 2099)
@@ -57,15 +58,16 @@ class Check:
 
 def parse_timestamp(text: pl.Expr) -> pl.Expr:
     """ISO 8601 or dd/mm/yyyy, seconds optional; an offset is converted to Jakarta local time."""
-    spaced = text.str.replace("T", " ", literal=True)
-    local = [spaced.str.strptime(pl.Datetime("us"), f, strict=False) for f in TIMESTAMP_FORMATS]
-    offset = spaced.str.replace(r"Z$", "+00:00")
-    with_offset = [
-        offset.str.strptime(pl.Datetime("us", "UTC"), f, strict=False).dt.convert_time_zone("Asia/Jakarta")
-        .dt.replace_time_zone(None)
-        for f in ("%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%d %H:%M%:z")
-    ]
-    parsed = pl.coalesce(*local, *with_offset)
+    # One shape first (yyyy-mm-dd HH:MM[:SS]), so that only two formats need trying.
+    iso = text.str.replace("T", " ", literal=True).str.replace(r"^(\d{2})/(\d{2})/(\d{4})", "$3-$2-$1")
+    has_offset = iso.str.contains(r"(Z|[+-]\d{2}:\d{2})$")
+    local = pl.when(~has_offset).then(iso)
+    offset = pl.when(has_offset).then(iso.str.replace(r"Z$", "+00:00"))
+    parsed = pl.coalesce(
+        *[local.str.strptime(pl.Datetime("us"), f, strict=False) for f in TIMESTAMP_FORMATS],
+        *[offset.str.strptime(pl.Datetime("us", "UTC"), f, strict=False).dt.convert_time_zone("Asia/Jakarta")
+          .dt.replace_time_zone(None) for f in OFFSET_FORMATS],
+    )
     first, last = PLAUSIBLE_YEARS
     return pl.when(parsed.dt.year().is_between(first, last)).then(parsed)
 
