@@ -1,8 +1,8 @@
 """Demo-data generator: a year of raw weekly drops for one Kanwil (`region`) or the whole agency (`national`).
 
 `generate()` writes branches.csv and, per ISO week, queue_tickets_<week>, claims_<week> and
-complaints_<week> in the canonical contract (see etl/contract.py and data/README.md). The planted stories
-are described in etl/generate/stories.py, the broken rows in etl/generate/bad_rows.py.
+complaints_<week> in the canonical contract of etl/contract.py. The planted stories are described in
+etl/generate/stories.py, the broken rows in etl/generate/bad_rows.py.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from etl.contract import CLAIMS, COMPLAINTS, QUEUE_TICKETS
 from etl.generate import bad_rows, drops, writer
 from etl.generate.claims import week_claims
 from etl.generate.complaints import week_complaints
-from etl.generate.days import Calendar, default_end
+from etl.generate.days import Calendar, Week, default_end
 from etl.generate.offices import offices
 from etl.generate.queue import week_tickets
 
@@ -26,7 +26,7 @@ __all__ = ["default_end", "generate"]
 SCALES = ("region", "national")
 FILE_FORMATS = ("csv", "parquet")
 # Separate random streams per week and purpose, so that changing one source never reshuffles another.
-TICKET_STREAM, CLAIM_STREAM, COMPLAINT_STREAM, SPOIL_STREAM = 1, 2, 3, 4
+STREAMS = ("queue_tickets", "claims", "complaints", "bad_rows")
 
 
 def generate(out_dir: Path, *, seed: int = 7, weeks: int = 52, end: dt.date | None = None,
@@ -43,21 +43,23 @@ def generate(out_dir: Path, *, seed: int = 7, weeks: int = 52, end: dt.date | No
                COMPLAINTS.name: 0}
     open_claims = open_complaints = None
     for week in calendar.weeks(end, weeks):
-        def stream(purpose: int) -> np.random.Generator:
-            return np.random.default_rng([seed, SCALES.index(scale), week.monday.toordinal(), purpose])
-
-        new_claims = week_claims(branch_table, week, calendar, stream(CLAIM_STREAM), scale)
+        new_claims = week_claims(branch_table, week, calendar, _stream(seed, scale, week, "claims"), scale)
         claims_rows, open_claims = drops.claims_file(_pool(open_claims, new_claims), week)
-        new_complaints = week_complaints(branch_table, week, calendar, stream(COMPLAINT_STREAM), scale)
+        new_complaints = week_complaints(branch_table, week, calendar, _stream(seed, scale, week, "complaints"), scale)
         complaint_rows, open_complaints = drops.complaints_file(_pool(open_complaints, new_complaints), week)
-        spoil_rng = stream(SPOIL_STREAM)
-        for source, rows in ((QUEUE_TICKETS, week_tickets(branch_table, week, calendar, stream(TICKET_STREAM))),
-                             (CLAIMS, claims_rows), (COMPLAINTS, complaint_rows)):
+        tickets = week_tickets(branch_table, week, calendar, _stream(seed, scale, week, "queue_tickets"))
+        spoil_rng = _stream(seed, scale, week, "bad_rows")
+        for source, rows in ((QUEUE_TICKETS, tickets), (CLAIMS, claims_rows), (COMPLAINTS, complaint_rows)):
             text = bad_rows.spoil(rows, source.name, spoil_rng)
             written[source.name] += writer.write_week(out_dir, source, week.label, text, file_format)
         if progress is not None:
             progress(week.index + 1, weeks)
     return written
+
+
+def _stream(seed: int, scale: str, week: Week, purpose: str) -> np.random.Generator:
+    """The random generator of one purpose in one week: fixed by the seed, the scale and the week's Monday."""
+    return np.random.default_rng([seed, SCALES.index(scale), week.monday.toordinal(), STREAMS.index(purpose)])
 
 
 def _pool(still_open: pl.DataFrame | None, new: pl.DataFrame) -> pl.DataFrame:
@@ -66,6 +68,7 @@ def _pool(still_open: pl.DataFrame | None, new: pl.DataFrame) -> pl.DataFrame:
 
 
 def _check(weeks: int, end: dt.date, scale: str, file_format: str) -> None:
+    """Refuse options that cannot make a sensible run."""
     if weeks < 1:
         raise ValueError(f"weeks must be at least 1, got {weeks}")
     if end.isoweekday() != 7:

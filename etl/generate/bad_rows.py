@@ -11,6 +11,7 @@ import numpy as np
 import polars as pl
 
 from etl.contract import CLAIMS, COMPLAINTS, QUEUE_TICKETS
+from etl.generate.days import HOUR, MINUTE
 from etl.generate.writer import as_text
 
 BROKEN_RATE = 0.0008  # per kind of breakage; six or seven kinds make about 0.5 % of rows
@@ -18,7 +19,6 @@ SKEW_RATE = 0.003
 DUPLICATE_RATE = 0.0002
 UNKNOWN_BRANCHES = ("BTN99", "BTN3", "XXX01", "KC SERANG")
 BAD_TIMESTAMPS = ("2026-13-45 25:00", "kemarin", "31/02/2026 09:15", "jam 9 pagi")
-HOUR = 3_600
 
 
 def spoil(frame: pl.DataFrame, source_name: str, rng: np.random.Generator) -> pl.DataFrame:
@@ -31,37 +31,37 @@ def spoil(frame: pl.DataFrame, source_name: str, rng: np.random.Generator) -> pl
 
 def _tickets(frame: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
     called = frame["called_at"].is_not_null().to_numpy()
-    kind = _kinds(rng, frame.height, ["unknown_branch", "bad_timestamp", "time_order", "bad_code",
+    rows = _kinds(rng, frame.height, ["unknown_branch", "bad_timestamp", "time_order", "bad_code",
                                       "missing_required", "status_mismatch", "bad_rating", "skew"],
                   eligible={"time_order": called, "skew": called})
     frame = frame.with_columns(
-        _moved_before(rng, "called_at", "issued_at", kind == "time_order", 5 * 60, HOUR),
-    ).with_columns(_moved_before(rng, "called_at", "issued_at", kind == "skew", 1, 90))
+        _moved_before(rng, "called_at", "issued_at", rows["time_order"], 5 * MINUTE, HOUR),
+    ).with_columns(_moved_before(rng, "called_at", "issued_at", rows["skew"], 1, 90))
     return _replaced(as_text(frame, QUEUE_TICKETS), rng, [
-        (kind == "unknown_branch", "branch_code", UNKNOWN_BRANCHES),
-        (kind == "bad_timestamp", "issued_at", BAD_TIMESTAMPS),
-        (kind == "bad_code", "service", ("klaim", "JHT", "lainnya")),
-        (kind == "missing_required", "outcome", None),
-        (kind == "status_mismatch", "outcome", np.where(called, "no_show", "resolved")),
-        (kind == "bad_rating", "rating", ("7", "0", "10")),
+        (rows["unknown_branch"], "branch_code", UNKNOWN_BRANCHES),
+        (rows["bad_timestamp"], "issued_at", BAD_TIMESTAMPS),
+        (rows["bad_code"], "service", ("klaim", "JHT", "lainnya")),
+        (rows["missing_required"], "outcome", None),
+        (rows["status_mismatch"], "outcome", np.where(called, "no_show", "resolved")),
+        (rows["bad_rating"], "rating", ("7", "0", "10")),
     ])
 
 
 def _claims(frame: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
     has_docs = frame["docs_complete_at"].is_not_null().to_numpy()
-    kind = _kinds(rng, frame.height, ["unknown_branch", "bad_timestamp", "time_order", "bad_code",
+    rows = _kinds(rng, frame.height, ["unknown_branch", "bad_timestamp", "time_order", "bad_code",
                                       "missing_required", "status_mismatch", "skew"],
                   eligible={"time_order": has_docs, "skew": has_docs})
     frame = frame.with_columns(
-        _moved_before(rng, "docs_complete_at", "submitted_at", kind == "time_order", 10 * 60, 4 * HOUR),
-    ).with_columns(_moved_before(rng, "docs_complete_at", "submitted_at", kind == "skew", 1, 90))
+        _moved_before(rng, "docs_complete_at", "submitted_at", rows["time_order"], 10 * MINUTE, 4 * HOUR),
+    ).with_columns(_moved_before(rng, "docs_complete_at", "submitted_at", rows["skew"], 1, 90))
     status = frame["status"].to_numpy()
-    mismatch = kind == "status_mismatch"
+    mismatch = rows["status_mismatch"]
     return _replaced(as_text(frame, CLAIMS), rng, [
-        (kind == "unknown_branch", "branch_code", UNKNOWN_BRANCHES),
-        (kind == "bad_timestamp", "submitted_at", BAD_TIMESTAMPS),
-        (kind == "bad_code", "channel", ("aplikasi", "online", "kantor")),
-        (kind == "missing_required", "participant_id", None),
+        (rows["unknown_branch"], "branch_code", UNKNOWN_BRANCHES),
+        (rows["bad_timestamp"], "submitted_at", BAD_TIMESTAMPS),
+        (rows["bad_code"], "channel", ("aplikasi", "online", "kantor")),
+        (rows["missing_required"], "participant_id", None),
         # Paid without a payment date, rejected without a reason, or still in process but marked paid.
         (mismatch & (status == "paid"), "paid_at", None),
         (mismatch & (status == "rejected"), "rejection_reason", None),
@@ -71,44 +71,46 @@ def _claims(frame: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
 
 def _complaints(frame: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
     answered = frame["first_response_at"].is_not_null().to_numpy()
-    kind = _kinds(rng, frame.height, ["unknown_branch", "bad_timestamp", "time_order", "bad_code",
+    rows = _kinds(rng, frame.height, ["unknown_branch", "bad_timestamp", "time_order", "bad_code",
                                       "missing_required", "status_mismatch"],
                   eligible={"time_order": answered})
     frame = frame.with_columns(
-        _moved_before(rng, "first_response_at", "received_at", kind == "time_order", 2 * HOUR, 48 * HOUR),
+        _moved_before(rng, "first_response_at", "received_at", rows["time_order"], 2 * HOUR, 48 * HOUR),
     )
     resolved = frame["status"].to_numpy() == "resolved"
-    mismatch = kind == "status_mismatch"
+    mismatch = rows["status_mismatch"]
     return _replaced(as_text(frame, COMPLAINTS), rng, [
-        (kind == "unknown_branch", "branch_code", UNKNOWN_BRANCHES),
-        (kind == "bad_timestamp", "received_at", BAD_TIMESTAMPS),
-        (kind == "bad_code", "category", ("antrean", "whatsapp", "lain-lain")),
-        (kind == "missing_required", "received_at", None),
+        (rows["unknown_branch"], "branch_code", UNKNOWN_BRANCHES),
+        (rows["bad_timestamp"], "received_at", BAD_TIMESTAMPS),
+        (rows["bad_code"], "category", ("antrean", "whatsapp", "lain-lain")),
+        (rows["missing_required"], "received_at", None),
         # Resolved without a resolution date, or still open but marked resolved.
         (mismatch & resolved, "resolved_at", None),
         (mismatch & ~resolved, "status", "resolved"),
     ])
 
 
-def _kinds(rng, n, names, eligible) -> np.ndarray:
-    """At most one kind of spoiling per row ('' for none); some kinds only fit rows that have the value."""
-    kind = np.full(n, "", dtype=object)
+def _kinds(rng, n, names, eligible) -> dict[str, np.ndarray]:
+    """Row mask per kind of spoiling, at most one kind per row; some kinds only fit rows that have the value."""
+    taken = np.zeros(n, dtype=bool)
+    rows = {}
     for name in names:
-        chosen = (rng.random(n) < (SKEW_RATE if name == "skew" else BROKEN_RATE)) & (kind == "")
-        kind[chosen & eligible.get(name, True)] = name
-    return kind
+        chosen = (rng.random(n) < (SKEW_RATE if name == "skew" else BROKEN_RATE)) & ~taken & eligible.get(name, True)
+        taken |= chosen
+        rows[name] = chosen
+    return rows
 
 
-def _moved_before(rng, column, anchor, rows, low_seconds, high_seconds) -> pl.Expr:
+def _moved_before(rng, column, anchor, chosen, low_seconds, high_seconds) -> pl.Expr:
     """`column` set to between `low_seconds` and `high_seconds` before `anchor` on the chosen rows."""
-    before = pl.Series(rng.integers(low_seconds, high_seconds + 1, len(rows)))
-    return pl.when(pl.Series(rows)).then(pl.col(anchor) - before).otherwise(pl.col(column)).alias(column)
+    before = pl.Series(rng.integers(low_seconds, high_seconds + 1, len(chosen)))
+    return pl.when(pl.Series(chosen)).then(pl.col(anchor) - before).otherwise(pl.col(column)).alias(column)
 
 
 def _replaced(text: pl.DataFrame, rng, replacements) -> pl.DataFrame:
     """Apply (rows, column, value) in order: value is None, one text, a tuple to pick from, or one text per row."""
-    for rows, column, value in replacements:
-        index = np.flatnonzero(rows)
+    for chosen, column, value in replacements:
+        index = np.flatnonzero(chosen)
         if value is None:
             values = pl.Series([None] * len(index), dtype=pl.String)
         elif isinstance(value, str):

@@ -65,8 +65,8 @@ def week_claims(offices: pl.DataFrame, week: Week, calendar: Calendar, rng: np.r
                           sla + np.minimum(rng.geometric(0.4, n), 10))
     paid = calendar.office_event(rng, docs, paid_after)
     # Approval comes shortly before payment, the same working day, never before the documents.
-    approved = np.maximum(paid - rng.uniform(5 * MINUTE, np.maximum(paid % DAY - OFFICE_OPENS, 5 * MINUTE + 1)).astype(np.int64),
-                          docs + MINUTE)
+    since_opening = np.maximum(paid % DAY - OFFICE_OPENS, 5 * MINUTE + 1)
+    approved = np.maximum(paid - rng.uniform(5 * MINUTE, since_opening).astype(np.int64), docs + MINUTE)
     decided = np.where(rejected, calendar.office_event(rng, docs, rng.integers(1, 6, n)), approved)
     decided = np.where(no_documents, calendar.office_event(rng, submitted, rng.integers(5, 11, n)), decided)
 
@@ -82,9 +82,10 @@ def week_claims(offices: pl.DataFrame, week: Week, calendar: Calendar, rng: np.r
         "docs_complete_at": pl.Series(docs).set(pl.Series(no_documents | stuck), None),
         "decided_at": pl.Series(decided).set(pl.Series(stuck), None),
         "paid_at": pl.Series(paid).set(pl.Series(rejected | stuck), None),
+        # The final state; each weekly file shows the state at its week's end.
         "status": np.where(rejected, "rejected", np.where(stuck, "in_process", "paid")),
         "rejection_reason": pl.Series(reason).replace("", None),
-    }).sort("branch_code", "submitted_at")
+    }).sort("branch_code", "submitted_at", maintain_order=True)
     sequence = pl.int_range(pl.len()).over("branch_code", "day") + 1
     return frame.select(
         claim_id=pl.format("KLM-{}-{}-{}", "branch_code", "day", sequence.cast(pl.String).str.zfill(4)),

@@ -66,9 +66,9 @@ def week_complaints(offices: pl.DataFrame, week: Week, calendar: Calendar, rng: 
         "received_at": received,
         "first_response_at": first_response,
         "resolved_at": resolved,
-        "status": np.full(n, "resolved"),
+        "status": np.full(n, "resolved"),  # the final state; each weekly file shows the state at its week's end
         "reopened": reopened,
-    }).sort("branch_code", "received_at")
+    }).sort("branch_code", "received_at", maintain_order=True)
     sequence = pl.int_range(pl.len()).over("branch_code", "day") + 1
     return frame.select(
         complaint_id=pl.format("ADU-{}-{}-{}", "branch_code", "day", sequence.cast(pl.String).str.zfill(4)),

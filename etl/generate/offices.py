@@ -98,6 +98,7 @@ def offices(scale: str) -> pl.DataFrame:
 
 
 def _banten() -> pl.DataFrame:
+    """Kanwil Banten's real-named offices, the same at both scales."""
     rows = [
         {"branch_code": code, "branch_name": name, "branch_type": name.split()[0], "region_code": BANTEN,
          "region_name": "Kanwil Banten", "city": city, "counters": counters, "opens_at": opens, "closes_at": closes,
@@ -116,9 +117,9 @@ def _region(code: str, name: str, province: int, places: str, index: int) -> pl.
     cities = ["DKI Jakarta" if code == "DKI" else entry[0] for entry in entries]
     kc_count = round(len(place_names) * KC_SHARE)
     is_kc = np.arange(len(place_names)) < kc_count
-    # Metropolitan KCs outside Banten are bigger; KCPs are quieter than KCs.
-    counters = np.where(is_kc, rng.integers(12, 22, len(place_names)), rng.integers(2, 5, len(place_names)))
-    load = np.where(is_kc, rng.uniform(0.92, 1.03, len(place_names)), rng.uniform(0.5, 0.8, len(place_names)))
+    # KCs outside Banten are bigger, and bigger counter pools absorb a little more load; KCPs are quieter.
+    counters = np.where(is_kc, rng.integers(13, 25, len(place_names)), rng.integers(2, 5, len(place_names)))
+    load = np.where(is_kc, rng.uniform(0.98, 1.1, len(place_names)), rng.uniform(0.5, 0.8, len(place_names)))
     rows = [
         {"branch_code": f"{code}{number + 1:02d}", "branch_name": f"{'KC' if kc else 'KCP'} {place}",
          "branch_type": "KC" if kc else "KCP", "region_code": code, "region_name": name,

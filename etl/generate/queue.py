@@ -35,9 +35,12 @@ LUNCH_FROM = 11 * HOUR + 30 * MINUTE
 LATE_START_MAX = 15 * MINUTE
 MORNING_RUSH = 0.08  # share of a day's visitors who queued outside and take a ticket as the doors open
 JMO_OUTAGE_WALK_INS = 1.35  # claim_jht tickets during the outage week
+FRIDAY = 4
 # Codes travel as small integers through the simulation and become text only in the final frame.
 CLAIM_JHT = SERVICES.index("claim_jht")
-NO_SHOW, TRANSFERRED, UNRESOLVED, RESOLVED = (OUTCOMES.index(o) for o in ("no_show", "transferred", "unresolved", "resolved"))
+NO_SHOW, TRANSFERRED, UNRESOLVED, RESOLVED = (
+    OUTCOMES.index(outcome) for outcome in ("no_show", "transferred", "unresolved", "resolved")
+)
 COUNTER_IDS = pl.Series([f"L{number:02d}" for number in range(1, 100)])  # counter 0 is loket L01
 
 
@@ -51,7 +54,10 @@ def week_tickets(offices: pl.DataFrame, week: Week, calendar: Calendar, rng: np.
     day_of_row = np.tile(day_index, len(codes))
 
     service, row = _demand(offices, week, calendar, rng, branch_of_row, day_of_row)
-    arrival = _arrival_times(rng, row, opens[branch_of_row], closes[branch_of_row], day_of_row == 4)
+    arrival = _arrival_times(rng, row, opens[branch_of_row], closes[branch_of_row], day_of_row == FRIDAY)
+    # From here on tickets are in issue order within each branch-day, as the simulation expects.
+    in_order = np.argsort(row * 1e5 + arrival, kind="stable")
+    service, row, arrival = service[in_order], row[in_order], arrival[in_order]
     n = len(row)
     priority = rng.random(n) < PRIORITY_SHARE
     duration = _durations(rng, service) * stories.service_slowdown(codes, week)[branch_of_row[row]]
@@ -59,6 +65,7 @@ def week_tickets(offices: pl.DataFrame, week: Week, calendar: Calendar, rng: np.
     # A visitor sent elsewhere learns it quickly, so the first ticket of a transfer is short.
     duration = np.where(spawns, rng.lognormal(np.log(5 * MINUTE), 0.4, n), duration)
     child_service = _transfer_targets(rng, service)
+    # Patience is how long a visitor waits before walking out; a no-show is gone whenever called.
     no_show = rng.random(n) < NO_SHOW_SHARE
     patience = np.where(no_show, -1.0, 60 * MINUTE + rng.exponential(180 * MINUTE, n))
 
@@ -108,9 +115,15 @@ def _arrival_times(rng, row, opens, closes, friday):
     starts = HALF_HOURS_FROM + 30 * MINUTE * np.arange(len(HALF_HOUR_PROFILE))
     weight = HALF_HOUR_PROFILE[None, :] * (1 - np.outer(friday, FRIDAY_PRAYER))
     weight = weight * ((starts[None, :] >= opens[:, None]) & (starts[None, :] < closes[:, None]))
-    cdf = np.cumsum(weight, axis=1)
-    cdf /= cdf[:, -1:]
-    half_hour = (rng.random(len(row))[:, None] > cdf[row]).sum(axis=1)
+    # Rows share a handful of profiles (opening hours, Friday or not): sample each profile at once.
+    profiles, profile_of_row = np.unique(weight, axis=0, return_inverse=True)
+    profile = profile_of_row.ravel()[row]
+    uniform = rng.random(len(row))
+    half_hour = np.zeros(len(row), dtype=np.int64)
+    for index, profile_weight in enumerate(profiles):
+        chosen = profile == index
+        cdf = np.cumsum(profile_weight)
+        half_hour[chosen] = np.searchsorted(cdf / cdf[-1], uniform[chosen])
     arrival = starts[half_hour] + rng.uniform(0, 30 * MINUTE, len(row))
     rush = rng.random(len(row)) < MORNING_RUSH
     return np.where(rush, opens[row] + rng.uniform(0, 5 * MINUTE, len(row)), arrival)
@@ -128,6 +141,7 @@ def _transfer_targets(rng, service):
     target = rng.choice(len(SERVICES), len(service), p=share)
     contributions, membership = SERVICES.index("contributions"), SERVICES.index("membership")
     return np.where(target == service, np.where(service == contributions, membership, contributions), target)
+
 
 def _breaks(rng, shape):
     """Lunch breaks staggered over the counters: a third leave at 11:30, 12:00 and 12:30, for 30–50 minutes."""
@@ -164,7 +178,8 @@ def _ratings(rng, called, wait, outcome):
 
 def _frame(rng, offices, week, tickets, n_originals, branch_of_row, day_of_row) -> pl.DataFrame:
     """Number the tickets of each branch-day in issue order and build the canonical frame."""
-    order = np.lexsort((tickets["issued"], tickets["row"]))
+    # One float key sorts by row, then issue time (a day has fewer than 10^5 seconds).
+    order = np.argsort(tickets["row"] * 1e5 + tickets["issued"], kind="stable")
     position = np.empty_like(order)  # where each ticket lands after sorting
     position[order] = np.arange(len(order))
     tickets = {key: value[order] for key, value in tickets.items()}

@@ -6,8 +6,9 @@ which both scales share (the JMO outage hits every office of the scale).
 1. Worsening waits, KC Tangerang Cikokol (BTN03), the last 6 weeks: officers log in later and later
    after the doors open (up to 30 minutes late) and a new verification step makes services slower, so
    the share called within 15 minutes falls week by week from about 90 % to about 60 %.
-2. Empty counters, KC Serang (BTN01), one working day in each of weeks 9, 7, 5, 3 and 1 before the end:
-   staff on leave with no cover, so only 2 counters (1 in week 3) call tickets. Waits run for hours,
+2. Empty counters, KC Serang (BTN01), one working day in each of weeks 9, 7, 5, 3 and 1 before the end
+   (Wednesday, Tuesday, Monday, Friday and Thursday, or the next working day of that week): staff on
+   leave with no cover, so only 2 counters (1 in week 3) call tickets. Waits run for hours,
    visitors walk out, the last ones are served after closing time, and `staff_absent` and `queue`
    complaints arrive the same day.
 3. Duplicate membership, KC Ciputat (BTN09, Tangerang Selatan), the last 12 weeks: claim rejections rise
