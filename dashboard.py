@@ -1,0 +1,64 @@
+"""Pantau's entry point: page config, navigation, shared filters, freshness, and the empty and error states."""
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from ui import filters, queries
+from ui.i18n import t
+
+st.set_page_config(page_title="Pantau", page_icon=":material/monitoring:", layout="wide")
+
+PAGES = {
+    "section_meeting": [("pages/weekly.py", "page_weekly", ":material/groups:", "weekly", True)],
+    "section_evaluation": [
+        ("pages/trends.py", "page_trends", ":material/show_chart:", "trends", False),
+        ("pages/compliance.py", "page_compliance", ":material/rule:", "compliance", False),
+        ("pages/compare.py", "page_compare", ":material/compare_arrows:", "compare", False),
+    ],
+    "section_operations": [
+        ("pages/queue.py", "page_queue", ":material/schedule:", "queue", False),
+        ("pages/claims.py", "page_claims", ":material/request_quote:", "claims", False),
+        ("pages/complaints.py", "page_complaints", ":material/feedback:", "complaints", False),
+    ],
+    "section_admin": [("pages/data.py", "page_data", ":material/database:", "data", False)],
+}
+
+
+def navigation(lang: str):
+    """Sections of pages, titled in the current language; URL paths stay the same in both."""
+    return st.navigation({
+        t(section, lang): [st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=default)
+                           for path, title, icon, url, default in pages]
+        for section, pages in PAGES.items()
+    })
+
+
+def empty_state(lang: str) -> None:
+    """One button that generates the demo region and loads it with the ETL."""
+    st.title(t("app_title", lang))
+    st.info(t("empty_db", lang))
+    if st.button(t("load_demo", lang), type="primary", icon=":material/download:"):
+        from etl.demo import load_demo  # the generator is only needed here, on an empty database
+
+        bar = st.progress(0.0, text=t("loading_demo", lang))
+        load_demo(queries.engine(), progress=lambda what, done, total: bar.progress(
+            min(done / total, 1.0) if total else 0.0, text=what))
+        queries.clear_caches()
+        st.rerun()
+
+
+lang = filters.language_switch()
+page = navigation(lang)
+try:
+    if queries.data_version() is None:
+        empty_state(lang)
+    elif filters.sidebar(lang) is None:
+        st.info(t("no_data", lang))
+    else:
+        st.caption(filters.freshness_line(lang))
+        page.run()
+except SQLAlchemyError as error:
+    # A broken or unreachable database gets one readable sentence, not a traceback.
+    cause = getattr(error, "orig", None) or error
+    st.error(t("db_error", lang, error=f"{type(cause).__name__}: {str(cause).splitlines()[0]}"))

@@ -1,0 +1,45 @@
+"""Klaim: are claims paid within SLA, why are they rejected, and how old is the backlog?"""
+import streamlit as st
+
+from etl.catalogue import KPI_BY_ID
+from ui import blocks, charts, filters, queries
+from ui.i18n import t
+
+f = filters.current()
+blocks.header("page_claims", "claims_question")
+
+st.subheader(t("sla_by_programme"))
+sla = queries.claim_sla(f.scope, f.period, f.granularity)
+if blocks.has_rows(sla):
+    blocks.chart(charts.sla_grid(sla, KPI_BY_ID["claim_paid_within_sla"].default_target, f.lang), key="sla_grid")
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("processing_time"))
+    processing = queries.claim_processing(f.scope, f.period, f.granularity)
+    if blocks.has_rows(processing):
+        blocks.chart(charts.processing_bars(processing, f.lang), key="processing")
+with right:
+    st.subheader(t("claim_backlog"))
+    backlog = queries.claim_backlog(f.scope, f.period, f.granularity)
+    if blocks.has_rows(backlog):
+        blocks.chart(charts.age_bars(backlog, f.lang), key="claim_backlog")
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("rejection_pareto"))
+    reasons = queries.rejection_pareto(f.scope, f.period, f.granularity)
+    if blocks.has_rows(reasons):
+        blocks.chart(charts.pareto(reasons, "rejection_reason", f.lang), key="rejection_pareto")
+with right:
+    st.subheader(t("rejection_trend"))
+    reason_trend = queries.rejection_trend(f.scope, f.period, f.granularity)
+    if blocks.has_rows(reason_trend):
+        blocks.chart(charts.counts_over_time(reason_trend, "rejection_reason", f.granularity, f.lang,
+                                             highlight="duplicate_membership"), key="rejection_trend")
+
+st.subheader(t("channel_trend"))
+channels = queries.channel_trend(f.scope, f.period, f.granularity)
+if blocks.has_rows(channels):
+    blocks.chart(charts.counts_over_time(channels, "channel", f.granularity, f.lang, highlight="jmo"),
+                 key="channel_trend")

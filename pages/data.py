@@ -1,0 +1,37 @@
+"""Data & ETL: what was loaded and when, how fresh each source is, and what was quarantined."""
+import polars as pl
+import streamlit as st
+
+from ui import blocks, filters, i18n, queries, uploads
+from ui.i18n import t
+
+f = filters.current()
+blocks.header("page_data", "data_question")
+
+st.subheader(t("upload"))
+files = st.file_uploader(t("upload_help"), type=uploads.ACCEPTED_TYPES, accept_multiple_files=True, key="upload")
+if files and st.button(t("upload_run"), type="primary", icon=":material/upload:"):
+    bar = st.progress(0.0, text=t("upload_run"))
+    loaded = uploads.load_uploaded(files, lambda what, done, total: bar.progress(min(done / total, 1.0), text=what))
+    st.success(t("upload_done", loaded=i18n.number(loaded["rows_loaded"].sum(), 0),
+                 quarantined=i18n.number(loaded["rows_quarantined"].sum(), 0)))
+    blocks.table(loaded, key="upload_result")
+
+st.subheader(t("batches"))
+batches = queries.batches()
+if blocks.has_rows(batches):
+    blocks.table(batches.with_columns(pl.col("status").replace(i18n.code_labels(f.lang))),
+                 key="batches")
+
+st.subheader(t("source_freshness"))
+blocks.table(queries.source_freshness(), key="source_freshness")
+
+st.subheader(t("quarantine"))
+summary = queries.quarantine_summary()
+if summary.is_empty():
+    st.success(t("no_quarantine"))
+else:
+    blocks.table(summary, key="quarantine")
+    for source, reason, rows in summary.iter_rows():
+        with st.expander(f"{t('quarantine_samples')}: {source} · {reason} ({i18n.number(rows, 0)})"):
+            st.dataframe(queries.quarantine_samples(source, reason), hide_index=True)

@@ -1,0 +1,70 @@
+"""Rapat Mingguan: how did the region do this period, and which branches need attention?"""
+import streamlit as st
+
+from etl.catalogue import COMPLIANCE_INDEX, KPI_BY_ID
+from ui import blocks, charts, filters, i18n, queries, tables
+from ui.i18n import t
+
+# The tiles a regional head reads aloud first; the rest is one click away on the evaluation pages.
+HEADLINE_KPIS = (
+    COMPLIANCE_INDEX, "wait_within_sop", "priority_wait_within_sop", "counter_staffing", "handoffs_per_visit",
+    "claim_paid_within_sla", "claim_rejection_rate", "complaint_resolved_within_sop", "public_escalations",
+    "online_claim_share",
+)
+
+f = filters.current()
+blocks.header("page_weekly", "weekly_question", period=f.period_text)
+
+tiles = queries.headline(f.granularity, f.region, f.period)
+if blocks.has_rows(tiles):
+    by_kpi = {row["kpi"]: row for row in tiles.iter_rows(named=True)}
+    for start in range(0, len(HEADLINE_KPIS), 5):
+        for column, kpi in zip(st.columns(5), HEADLINE_KPIS[start:start + 5]):
+            row = by_kpi.get(kpi)
+            with column.container(border=True):
+                if row is None:
+                    st.metric(i18n.kpi_label(kpi), "–")
+                    blocks.zone_badge("none", t("no_value"))
+                    continue
+                st.metric(i18n.kpi_label(kpi), i18n.kpi_value(row["value"], kpi),
+                          delta=i18n.kpi_change(row["change"], kpi),
+                          delta_color="normal" if KPI_BY_ID[kpi].higher_is_better else "inverse",
+                          delta_description=t("vs_previous"))
+                status = row["status"]
+                word = charts.zone_label(status, f.lang) if kpi == COMPLIANCE_INDEX else (
+                    t("meets") if status == "green" else t("misses"))
+                blocks.zone_badge(status, word)
+                st.caption(f"{t('target')} {'≥' if KPI_BY_ID[kpi].higher_is_better else '≤'} "
+                           f"{i18n.kpi_value(row['target'], kpi)}")
+
+st.subheader(t("zone_strip"))
+strip = queries.zone_strip(f.granularity, f.region, f.period, selected=f.picked)
+if blocks.has_rows(strip):
+    blocks.chart(charts.zone_strip(strip, f.granularity, f.lang), key="zone_strip")
+
+st.subheader(t("needs_attention"))
+red, missed = queries.needs_attention(f.granularity, f.region, f.period, f.picked)
+left, right = st.columns(2)
+with left:
+    st.markdown(f"**{t('red_branches')}**")
+    if red.is_empty():
+        st.success(t("none_red"))
+    else:
+        st.caption(t("click_hint"))
+        shown = tables.zones(red, f.granularity, f.lang)
+        picked = blocks.selected_row(blocks.table(shown, key="red_branches", select_rows=True))
+        if picked is not None:
+            filters.drill_to_trend(red["branch_code"][picked])
+with right:
+    st.markdown(f"**{t('missed_twice')}**")
+    if missed.is_empty():
+        st.success(t("none_missed"))
+    else:
+        st.caption(t("click_hint"))
+        picked = blocks.selected_row(blocks.table(tables.missed_kpis(missed, f.lang), key="missed_twice",
+                                                  select_rows=True))
+        if picked is not None:
+            filters.drill_to_trend(missed["code"][picked], missed["kpi"][picked])
+
+st.subheader(t("follow_ups"))
+st.info(t("follow_ups_pending"))

@@ -1,0 +1,140 @@
+"""The read-side query module on a small database whose every value is known (tests/ui_db.py)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+import streamlit as st
+from sqlalchemy import insert
+
+from etl import schema
+from tests.ui_db import LOADED_AT, _branch, build_known_db
+from ui import i18n, queries
+
+WEEK_1, WEEK_2, WEEK_3 = dt.date(2026, 10, 26), dt.date(2026, 11, 2), dt.date(2026, 11, 9)
+BRANCH_CODES = ("B1", "B2", "B3")
+
+
+@pytest.fixture(scope="module")
+def known(tmp_path_factory, monkeypatch_module):
+    url = f"sqlite:///{tmp_path_factory.mktemp('known') / 'known.db'}"
+    engine = build_known_db(url)
+    monkeypatch_module.setenv("DATABASE_URL", url)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield engine
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def test_periods_default_to_the_last_complete_one(known):
+    assert queries.freshness()["up_to"] == dt.date(2026, 11, 15)
+    assert queries.periods("week")["period_start"].to_list() == [WEEK_3, WEEK_2, WEEK_1]
+    assert queries.default_period("week") == WEEK_3
+    assert queries.recent_periods("week", WEEK_2, 12) == [WEEK_1, WEEK_2]
+
+
+def test_headline_has_the_previous_value_and_the_change(known):
+    tiles = {r["kpi"]: r for r in queries.headline("week", "R01", WEEK_3).iter_rows(named=True)}
+    wait = tiles["wait_within_sop"]
+    assert wait["value"] == pytest.approx(252 / 300)
+    assert wait["previous"] == pytest.approx(177 / 210)
+    assert wait["change"] == pytest.approx(252 / 300 - 177 / 210)
+    assert (wait["numerator"], wait["denominator"]) == (252, 300)
+    assert wait["status"] == "red"  # misses the 90 % target
+    assert tiles["sop_compliance_index"]["status"] == "yellow"  # 67.5 is in 60..85
+
+
+def test_zone_strip_fills_missing_periods_with_no_data(known):
+    strip = queries.zone_strip("week", "R01", WEEK_3)
+    zones = {code: strip.filter(pl.col("branch_code") == code).sort("period_start")["zone"].to_list()
+             for code in BRANCH_CODES}
+    assert zones == {"B1": ["green", "green", "green"], "B2": ["yellow", "red", "red"],
+                     "B3": ["yellow", "yellow", "none"]}
+
+
+def test_ranking_puts_branches_without_a_value_last(known):
+    ranked = queries.ranking("week", "R01", WEEK_3)
+    assert ranked["branch_code"].to_list() == ["B1", "B2", "B3"]
+    assert ranked["zone"].to_list() == ["green", "red", "none"]
+
+
+def test_needs_attention_lists_red_branches_and_kpis_missed_twice(known):
+    red, missed = queries.needs_attention("week", "R01", WEEK_3)
+    assert red["branch_code"].to_list() == ["B2"]
+    assert missed.select("code", "kpi").rows() == [("B2", "wait_within_sop")]
+    assert missed["previous"][0] == pytest.approx(0.8)
+
+
+def test_picked_branches_narrow_every_branch_query(known):
+    assert queries.zone_strip("week", "R01", WEEK_3, selected=("B1",))["branch_code"].unique().to_list() == ["B1"]
+    red, _ = queries.needs_attention("week", "R01", WEEK_3, ("B1",))
+    assert red.is_empty()
+    lines = queries.trend("week", "R01", "wait_within_sop", ("B1",))
+    assert sorted(lines["code"].unique().to_list()) == ["B1", "R01"]
+    assert lines.height == 6
+
+
+def test_wait_histogram_shares_per_branch(known):
+    histogram = queries.wait_histogram(("B1", "B2"), WEEK_3, "week")
+    b1 = {r["bucket"]: r["share"] for r in histogram.filter(pl.col("branch_code") == "B1").iter_rows(named=True)}
+    # Waits of 5, 10 and 20 minutes; buckets hold their upper bound (a 5:00 wait is within 5 minutes).
+    assert b1["0–5"] == b1["5–10"] == b1["15–20"] == pytest.approx(1 / 3)
+    assert histogram.filter(pl.col("branch_code") == "B2")["tickets"].sum() == 0
+
+
+def test_queue_views(known):
+    grid = queries.hour_weekday(("B1",), WEEK_3, "week")
+    assert grid.select("weekday", "hour", "tickets").rows() == [(0, 8, 3)]
+    assert grid["wait_min_mean"][0] == pytest.approx((5 + 20 + 10) / 3)
+    waits = {r["group"]: r for r in queries.priority_waits(("B1",), WEEK_3, "week").iter_rows(named=True)}
+    assert waits["elderly"]["median"] == pytest.approx(20)
+    assert waits["everyone_else"]["median"] == pytest.approx(7.5)
+    assert waits["elderly"]["within_priority_limit"] == 0
+    flows = queries.transfer_flows(("B1",), WEEK_3, "week")
+    assert flows.rows() == [(0, "information", "membership", 1)]
+
+
+def test_quarantine_and_batches(known):
+    assert queries.quarantine_summary().rows() == [("queue_tickets", "bad_timestamp", 1)]
+    assert queries.quarantine_samples("queue_tickets", "bad_timestamp")["detail"].to_list() == ["31/02/2026"]
+    assert queries.batches()["batch_id"].to_list() == [2, 1]
+
+
+def test_a_new_batch_invalidates_the_cache(known):
+    assert "B4" not in queries.branches()["branch_code"].to_list()
+    with known.begin() as conn:
+        conn.execute(insert(schema.branches), [_branch("B4", "Delta")])
+        conn.execute(insert(schema.etl_batches), [{
+            "batch_id": 3, "file_name": "branches_2.csv", "source": "branches", "sha256": "3" * 64, "rows_read": 1,
+            "rows_loaded": 1, "status": "loaded", "started_at": LOADED_AT, "finished_at": LOADED_AT}])
+    queries.data_version.clear()  # its own 2-second cache would expire by itself
+    assert "B4" in queries.branches()["branch_code"].to_list()
+
+
+def test_zones_come_from_the_sop_config():
+    frame = pl.DataFrame({"index": [None, 59.9, 60.0, 84.9, 85.0]}, schema={"index": pl.Float64})
+    assert frame.select(queries.zone_of(pl.col("index")).alias("zone"))["zone"].to_list() == [
+        "none", "red", "yellow", "yellow", "green"]
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("id", "1.234,5"), ("en", "1,234.5")])
+def test_number_formats(lang, expected):
+    assert i18n.number(1234.5, 1, lang) == expected
+
+
+def test_rupiah_and_kpi_formats():
+    assert i18n.rupiah(1_200_000, "id") == "Rp1,2 jt"
+    assert i18n.rupiah(1_200_000, "en") == "Rp1.2 m"
+    assert i18n.kpi_value(0.905, "wait_within_sop", "id") == "90,5 %"
+    assert i18n.kpi_value(0.905, "wait_within_sop", "en") == "90.5%"
+    assert i18n.kpi_change(-0.012, "wait_within_sop", "id") == "-1,2 poin"
+    assert i18n.date_long(dt.date(2026, 11, 15), "id") == "Minggu, 15 Nov 2026"
+    assert i18n.period_label(WEEK_3, "week", "en") == "W46 · 9–15 Nov 2026"

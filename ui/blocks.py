@@ -1,0 +1,52 @@
+"""Small building blocks that every page repeats: a chart, a table with its CSV, a page header."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from ui.i18n import t
+
+ZONE_BADGE = {"green": ("green", ":material/check_circle:"), "yellow": ("yellow", ":material/warning:"),
+              "red": ("red", ":material/cancel:"), "none": ("gray", ":material/remove:")}
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def header(title_key: str, question_key: str, **values) -> None:
+    """The page title and the one question the page answers."""
+    st.title(t(title_key))
+    st.caption(t(question_key, **values))
+
+
+def chart(figure: go.Figure, key: str, on_select: str = "ignore"):
+    """A plotly chart at full width; returns the selection state when `on_select` is "rerun"."""
+    return st.plotly_chart(figure, key=key, on_select=on_select, selection_mode="points", config=PLOTLY_CONFIG)
+
+
+def has_rows(frame: pl.DataFrame) -> bool:
+    """True when there is something to draw; otherwise says so in one sentence."""
+    if frame.is_empty():
+        st.info(t("no_data"))
+        return False
+    return True
+
+
+def table(frame: pl.DataFrame, key: str, column_config: dict | None = None, select_rows: bool = False):
+    """A dataframe with a CSV download underneath; optionally lets the user pick one row."""
+    state = st.dataframe(frame, key=key, hide_index=True, column_config=column_config,
+                         on_select="rerun" if select_rows else "ignore", selection_mode="single-row")
+    st.download_button(t("download_csv"), frame.write_csv(), file_name=f"pantau_{key}.csv", mime="text/csv",
+                       key=f"{key}_csv", icon=":material/download:")
+    return state
+
+
+def selected_row(state) -> int | None:
+    """The index of the row picked in a `table(..., select_rows=True)`, if any."""
+    rows = state.selection.rows if state is not None else []
+    return rows[0] if rows else None
+
+
+def zone_badge(zone: str, text: str) -> None:
+    """A coloured badge that also carries an icon and a word, for colour-blind readers."""
+    colour, icon = ZONE_BADGE[zone]
+    st.badge(text, icon=icon, color=colour)

@@ -1,0 +1,323 @@
+"""Indonesian and English: UI strings, code labels, dates and number formats.
+
+Indonesian is the default. KPI labels come from the catalogue, never from here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from etl.catalogue import KPI_BY_ID
+
+LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
+DEFAULT_LANGUAGE = "id"
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # frame
+    "app_title": ("Pantau: mutu layanan cabang", "Pantau: branch service quality"),
+    "language": ("Bahasa", "Language"),
+    "filters": ("Filter", "Filters"),
+    "granularity": ("Periode", "Period type"),
+    "week": ("Mingguan", "Weekly"),
+    "month": ("Bulanan", "Monthly"),
+    "period": ("Periode", "Period"),
+    "region": ("Wilayah", "Region"),
+    "branches": ("Cabang", "Branches"),
+    "all_branches": ("Semua cabang", "All branches"),
+    "freshness": ("Data sampai {up_to}, dimuat {loaded}.", "Data up to {up_to}, loaded {loaded}."),
+    "incomplete": ("belum lengkap", "incomplete"),
+    "section_meeting": ("Rapat", "Meeting"),
+    "section_evaluation": ("Evaluasi", "Evaluation"),
+    "section_operations": ("Operasional", "Operations"),
+    "section_admin": ("Data", "Data"),
+    "page_weekly": ("Rapat Mingguan", "Weekly meeting"),
+    "page_trends": ("Tren Cabang", "Branch trends"),
+    "page_compliance": ("Kepatuhan SOP", "SOP compliance"),
+    "page_compare": ("Bandingkan Cabang", "Branch comparison"),
+    "page_queue": ("Antrean", "Queue"),
+    "page_claims": ("Klaim", "Claims"),
+    "page_complaints": ("Pengaduan", "Complaints"),
+    "page_data": ("Data & ETL", "Data & ETL"),
+    # states
+    "empty_db": ("Basis data masih kosong.", "The database is empty."),
+    "load_demo": ("Muat data demo", "Load demo data"),
+    "loading_demo": ("Membuat dan memuat data demo…", "Generating and loading demo data…"),
+    "demo_loaded": ("Data demo dimuat.", "Demo data loaded."),
+    "db_error": ("Basis data tidak dapat dibaca: {error}. Periksa DATABASE_URL atau jalankan ETL lagi.",
+                 "The database cannot be read: {error}. Check DATABASE_URL or run the ETL again."),
+    "no_data": ("Tidak ada data untuk pilihan ini.", "No data for this selection."),
+    "download_csv": ("Unduh CSV", "Download CSV"),
+    "click_hint": ("Klik sebuah cabang untuk membuka trennya.", "Click a branch to open its trend."),
+    # common words
+    "value": ("Nilai", "Value"),
+    "target": ("Target", "Target"),
+    "zone": ("Zona", "Zone"),
+    "branch": ("Cabang", "Branch"),
+    "kpi": ("Indikator", "KPI"),
+    "region_line": ("Wilayah", "Region"),
+    "change": ("Perubahan", "Change"),
+    "vs_previous": ("vs sebelumnya", "vs previous"),
+    "meets": ("Memenuhi target", "Meets target"),
+    "misses": ("Tidak memenuhi target", "Misses target"),
+    "no_value": ("Tanpa data", "No data"),
+    "of": ("dari", "of"),
+    "tickets": ("tiket", "tickets"),
+    "count": ("Jumlah", "Count"),
+    "share_of_tickets": ("Bagian tiket", "Share of tickets"),
+    "minutes": ("menit", "minutes"),
+    "wait_minutes": ("Waktu tunggu (menit)", "Wait (minutes)"),
+    "hour": ("Jam", "Hour"),
+    "weekday": ("Hari", "Weekday"),
+    "cumulative": ("Kumulatif", "Cumulative"),
+    "working_days": ("Hari kerja", "Working days"),
+    "age_working_days": ("Umur (hari kerja)", "Age (working days)"),
+    "claims": ("Klaim", "Claims"),
+    "complaints": ("Pengaduan", "Complaints"),
+    "search": ("Cari (id, kategori, kanal, status)", "Search (id, category, channel, status)"),
+    # weekly meeting
+    "weekly_question": ("Bagaimana wilayah berjalan pada {period}, dan cabang mana yang perlu perhatian?",
+                        "How did the region do in {period}, and which branches need attention?"),
+    "zone_strip": ("Zona kepatuhan per cabang, 12 periode terakhir", "Compliance zone per branch, last 12 periods"),
+    "needs_attention": ("Perlu perhatian", "Needs attention"),
+    "red_branches": ("Cabang di zona merah", "Branches in the red zone"),
+    "missed_twice": ("Indikator meleset dua periode berturut-turut", "KPIs that missed target two periods running"),
+    "none_red": ("Tidak ada cabang di zona merah.", "No branch is in the red zone."),
+    "none_missed": ("Tidak ada indikator yang meleset dua kali berturut-turut.", "No KPI missed target twice running."),
+    "follow_ups": ("Tindak lanjut jatuh tempo minggu ini", "Follow-ups due this week"),
+    "follow_ups_pending": ("Belum ada: fitur tindak lanjut menyusul.", "None yet: follow-up tracking comes later."),
+    "previous_value": ("Periode sebelumnya", "Previous period"),
+    # trends
+    "trends_question": ("Bagaimana indikator ini bergerak dari waktu ke waktu?", "How does this KPI move over time?"),
+    "small_multiples": ("Semua indikator untuk {branch}", "Every KPI for {branch}"),
+    "pick_one_branch": ("Pilih satu cabang di sidebar untuk melihat semua indikatornya.",
+                        "Pick one branch in the sidebar to see all of its KPIs."),
+    # compliance
+    "compliance_question": ("Cabang mana memenuhi SOP pada {period}?", "Which branches meet the SOP in {period}?"),
+    "heatmap_title": ("Indikator per cabang (✓ memenuhi, ✗ tidak memenuhi target)",
+                      "KPIs per branch (✓ meets, ✗ misses target)"),
+    "ranking_title": ("Indeks kepatuhan SOP, diurutkan", "SOP compliance index, ranked"),
+    "zone_history": ("Riwayat zona per cabang", "Zone history per branch"),
+    # comparison
+    "compare_question": ("Di mana posisi cabang-cabang ini dibanding wilayah?",
+                         "Where do these branches stand against the region?"),
+    "compare_pick": ("Cabang yang dibandingkan (2–4)", "Branches to compare (2–4)"),
+    "compare_need_two": ("Pilih dua sampai empat cabang.", "Pick two to four branches."),
+    "wait_distribution": ("Sebaran waktu tunggu", "Distribution of waiting times"),
+    "wait_heatmap": ("Rata-rata tunggu per jam dan hari (menit)", "Mean wait by hour and weekday (minutes)"),
+    # queue
+    "queue_question": ("Kapan antrean menumpuk, dan apakah loket terisi?",
+                       "When does the queue build up, and are counters staffed?"),
+    "volume_heatmap": ("Jumlah tiket per jam dan hari", "Tickets by hour and weekday"),
+    "staffing_title": ("Loket aktif vs tersedia saat ada yang antre", "Counters active vs available while people wait"),
+    "counters": ("Loket", "Counters"),
+    "counters_available": ("Loket tersedia", "Counters available"),
+    "counters_active": ("Loket aktif (rata-rata)", "Counters active (mean)"),
+    "priority_title": ("Tunggu pengunjung prioritas vs lainnya", "Priority visitors' waits vs everyone else"),
+    "transfers_title": ("Perpindahan antar loket (pingpong)", "Desk-to-desk transfers (the runaround)"),
+    "no_transfers": ("Tidak ada perpindahan loket pada periode ini.", "No transfers in this period."),
+    "everyone_else": ("Umum", "Everyone else"),
+    # claims
+    "claims_question": ("Apakah klaim dibayar tepat waktu, dan mengapa ditolak?",
+                        "Are claims paid on time, and why are they rejected?"),
+    "sla_by_programme": ("Klaim dibayar sesuai SLA, per program dan kanal", "Claims paid within SLA, by programme and channel"),
+    "processing_time": ("Lama proses (hari kerja) vs SLA", "Processing time (working days) vs SLA"),
+    "rejection_pareto": ("Alasan penolakan (Pareto)", "Rejection reasons (Pareto)"),
+    "rejection_trend": ("Alasan penolakan per periode", "Rejection reasons over time"),
+    "claim_backlog": ("Umur klaim tertunda di akhir periode", "Age of open claims at the period's end"),
+    "channel_trend": ("Klaim per kanal per periode", "Claims by channel over time"),
+    "sla_limit": ("SLA", "SLA"),
+    # complaints
+    "complaints_question": ("Apa yang dikeluhkan peserta, dan seberapa cepat ditangani?",
+                            "What do participants complain about, and how fast is it handled?"),
+    "by_channel": ("Pengaduan per kanal", "Complaints by channel"),
+    "category_pareto": ("Kategori pengaduan (Pareto)", "Complaint categories (Pareto)"),
+    "category_trend": ("Kategori pengaduan per periode", "Complaint categories over time"),
+    "handling_sop": ("Tanggapan dan penyelesaian vs SOP", "Response and resolution against SOP"),
+    "complaint_backlog": ("Umur pengaduan terbuka di akhir periode", "Age of open complaints at the period's end"),
+    "escalations": ("Eskalasi publik (media massa, media sosial)", "Public escalations (mass media, social media)"),
+    "records": ("Catatan pengaduan (id peserta disamarkan)", "Complaint records (participant ids pseudonymised)"),
+    # data
+    "data_question": ("Apa yang dimuat, kapan, dan apa yang dikarantina?", "What was loaded, when, and what was quarantined?"),
+    "upload": ("Unggah berkas mentah", "Upload raw files"),
+    "upload_help": ("Antrean, klaim, pengaduan atau cabang: CSV, XLSX atau Parquet",
+                    "Queue tickets, claims, complaints or branches: CSV, XLSX or Parquet"),
+    "upload_run": ("Jalankan ETL", "Run the ETL"),
+    "upload_done": ("Dimuat {loaded} baris; {quarantined} baris dikarantina.",
+                    "Loaded {loaded} rows; {quarantined} rows quarantined."),
+    "batches": ("Batch ETL", "ETL batches"),
+    "source_freshness": ("Kesegaran per sumber", "Freshness per source"),
+    "quarantine": ("Karantina per alasan", "Quarantine by reason"),
+    "quarantine_samples": ("Contoh baris", "Sample rows"),
+    "no_quarantine": ("Tidak ada baris yang dikarantina.", "No rows were quarantined."),
+}
+
+CODE_LABELS: dict[str, tuple[str, str]] = {
+    # zones
+    "green": ("Hijau", "Green"), "yellow": ("Kuning", "Yellow"), "red": ("Merah", "Red"), "none": ("Tanpa data", "No data"),
+    # services (desks)
+    "claim_jht": ("Klaim JHT", "JHT claim"), "claim_other": ("Klaim lain", "Other claim"),
+    "membership": ("Kepesertaan", "Membership"), "data_update": ("Perubahan data", "Data update"),
+    "contributions": ("Iuran / Wasrik", "Contributions / inspection"), "information": ("Informasi", "Information"),
+    "complaint": ("Pengaduan", "Complaint"),
+    # priority groups
+    "elderly": ("Lansia", "Elderly"), "disabled": ("Disabilitas", "Disabled"), "pregnant": ("Ibu hamil", "Pregnant"),
+    # claim channels
+    "branch": ("Kantor cabang", "Branch"), "lapak_asik": ("Lapak Asik", "Lapak Asik"), "jmo": ("JMO", "JMO"),
+    "employer": ("Perusahaan", "Employer"),
+    # rejection reasons
+    "duplicate_membership": ("Kepesertaan ganda", "Duplicate membership"),
+    "still_employed": ("Masih bekerja", "Still employed"),
+    "incomplete_documents": ("Dokumen tidak lengkap", "Incomplete documents"),
+    "employer_arrears": ("Tunggakan iuran perusahaan", "Employer arrears"),
+    "data_mismatch": ("Data tidak cocok", "Data mismatch"), "other": ("Lainnya", "Other"),
+    # complaint channels
+    "walk_in": ("Datang langsung", "Walk-in"), "call_center": ("Call center 175", "Call centre 175"),
+    "email": ("Email", "Email"), "social_media": ("Media sosial", "Social media"),
+    "mass_media": ("Media massa", "Mass media"), "lapor": ("LAPOR!", "LAPOR!"),
+    # complaint categories
+    "queue": ("Antrean", "Queue"), "staff_attitude": ("Sikap petugas", "Staff attitude"),
+    "staff_absent": ("Petugas tidak ada", "Staff absent"), "jht_claim": ("Klaim JHT", "JHT claim"),
+    "employer_contributions": ("Iuran perusahaan", "Employer contributions"), "jmo_app": ("Aplikasi JMO", "JMO app"),
+    # statuses
+    "open": ("Terbuka", "Open"), "in_progress": ("Diproses", "In progress"), "resolved": ("Selesai", "Resolved"),
+    "in_process": ("Diproses", "In process"), "paid": ("Dibayar", "Paid"), "rejected": ("Ditolak", "Rejected"),
+    "loaded": ("Dimuat", "Loaded"), "failed": ("Gagal", "Failed"),
+}
+
+_MONTHS = {"id": ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"),
+           "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")}
+_WEEKDAYS = {"id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
+             "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
+_SWAP_SEPARATORS = str.maketrans(",.", ".,")
+_RUPIAH_SCALES = ((1e12, "T", "tn"), (1e9, "M", "bn"), (1e6, "jt", "m"), (1e3, "rb", "k"))
+_UNIT_SUFFIX = {"minutes": (" mnt", " min"), "working_days": (" hari", " days"), "per_1000": (" ‰", " ‰")}
+
+
+def current_language() -> str:
+    """The language picked in the sidebar (Indonesian until one is picked)."""
+    return st.session_state.get("lang") or DEFAULT_LANGUAGE
+
+
+def t(key: str, lang: str | None = None, **values) -> str:
+    """The UI string `key` in `lang` (default: the current language), with `values` filled in."""
+    text = STRINGS[key][(lang or current_language()) == "en"]
+    return text.format(**values) if values else text
+
+
+def code_label(code: str | None, lang: str | None = None) -> str:
+    """A readable label for a code value from the data contract (unknown codes pass through)."""
+    if code is None:
+        return "–"
+    pair = CODE_LABELS.get(code)
+    return pair[(lang or current_language()) == "en"] if pair else code
+
+
+def code_labels(lang: str) -> dict[str, str]:
+    """Every code's label in `lang`, for translating a whole column at once."""
+    return {code: pair[lang == "en"] for code, pair in CODE_LABELS.items()}
+
+
+def kpi_label(kpi: str, lang: str | None = None) -> str:
+    """The catalogue's label of a KPI."""
+    spec = KPI_BY_ID[kpi]
+    return spec.label_en if (lang or current_language()) == "en" else spec.label_id
+
+
+def number(value: float | None, decimals: int = 1, lang: str | None = None) -> str:
+    """`1.234,5` in Indonesian, `1,234.5` in English; a dash for no value."""
+    if value is None:
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.translate(_SWAP_SEPARATORS) if (lang or current_language()) == "id" else text
+
+
+def rupiah(value: float | None, lang: str | None = None) -> str:
+    """`Rp1,2 jt` in Indonesian, `Rp1.2 m` in English."""
+    if value is None:
+        return "–"
+    lang = lang or current_language()
+    for size, id_suffix, en_suffix in _RUPIAH_SCALES:
+        if abs(value) >= size:
+            return f"Rp{number(value / size, 1, lang)} {id_suffix if lang == 'id' else en_suffix}"
+    return f"Rp{number(value, 0, lang)}"
+
+
+def kpi_value(value: float | None, kpi: str, lang: str | None = None) -> str:
+    """A KPI value in its unit: shares as percentages, minutes and days with their unit."""
+    if value is None:
+        return "–"
+    lang = lang or current_language()
+    unit = KPI_BY_ID[kpi].unit
+    if unit == "share":
+        return number(value * 100, 1, lang) + (" %" if lang == "id" else "%")
+    if unit in ("count", "index"):
+        return number(value, 0, lang)
+    if unit == "ratio":
+        return number(value, 2, lang)
+    return number(value, 1, lang) + _UNIT_SUFFIX[unit][lang == "en"]
+
+
+def kpi_change(change: float | None, kpi: str, lang: str | None = None) -> str | None:
+    """A change between two values of a KPI: percentage points for shares, the unit otherwise."""
+    if change is None:
+        return None
+    lang = lang or current_language()
+    sign = "+" if change > 0 else ""
+    if KPI_BY_ID[kpi].unit == "share":
+        return sign + number(change * 100, 1, lang) + (" poin" if lang == "id" else " pp")
+    return sign + kpi_value(change, kpi, lang)
+
+
+def d3_format(kpi: str) -> str:
+    """A plotly/d3 number format for a KPI's values (separators come from the figure's locale)."""
+    unit = KPI_BY_ID[kpi].unit
+    return {"share": ".1%", "count": ",.0f", "index": ",.0f", "ratio": ".2f"}.get(unit, ",.1f")
+
+
+def plotly_separators(lang: str) -> str:
+    """Plotly's `separators`: decimal mark, then thousands mark."""
+    return ",." if lang == "id" else ".,"
+
+
+def date_long(day: dt.date | None, lang: str | None = None) -> str:
+    """`Minggu, 16 Nov 2026` / `Sunday 16 Nov 2026`."""
+    if day is None:
+        return "–"
+    lang = lang or current_language()
+    weekday = _WEEKDAYS[lang][day.weekday()]
+    return f"{weekday}{',' if lang == 'id' else ''} {day.day} {_MONTHS[lang][day.month - 1]} {day.year}"
+
+
+def datetime_short(moment: dt.datetime | None, lang: str | None = None) -> str:
+    """`17 Nov 2026 06.00` / `17 Nov 2026 06:00`."""
+    if moment is None:
+        return "–"
+    lang = lang or current_language()
+    clock = moment.strftime("%H.%M" if lang == "id" else "%H:%M")
+    return f"{moment.day} {_MONTHS[lang][moment.month - 1]} {moment.year} {clock}"
+
+
+def period_label(start: dt.date, granularity: str, lang: str | None = None) -> str:
+    """`Mg 46 · 9–15 Nov 2026` for a week, `Nov 2026` for a month."""
+    lang = lang or current_language()
+    months = _MONTHS[lang]
+    if granularity == "month":
+        return f"{months[start.month - 1]} {start.year}"
+    end = start + dt.timedelta(days=6)
+    first = f"{start.day}" if start.month == end.month else f"{start.day} {months[start.month - 1]}"
+    week = ("Mg " if lang == "id" else "W") + str(start.isocalendar().week)
+    return f"{week} · {first}–{end.day} {months[end.month - 1]} {end.year}"
+
+
+def period_short(start: dt.date, granularity: str, lang: str | None = None) -> str:
+    """A compact axis label: `9 Nov` for a week, `Nov 26` for a month."""
+    months = _MONTHS[lang or current_language()]
+    if granularity == "month":
+        return f"{months[start.month - 1]} {start.year % 100:02d}"
+    return f"{start.day} {months[start.month - 1]}"
+
+
+def weekday_short(index: int, lang: str | None = None) -> str:
+    """Mon…Sun as three letters (0 = Monday)."""
+    return _WEEKDAYS[lang or current_language()][index][:3]

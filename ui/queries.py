@@ -1,0 +1,581 @@
+"""The dashboard's read side: filter values in, polars frames out.
+
+Pages call only this module. Every query is a SQLAlchemy `select()` with bound
+parameters; every cached function is keyed by the latest ETL batch, so a new load
+shows at once. Zones are derived here from the SOP config, never in pages.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+import polars as pl
+import streamlit as st
+from sqlalchemy import Boolean, Date, DateTime, Engine, Float, Integer, String, and_, func, inspect, or_, select
+from sqlalchemy.sql import Select
+
+from etl import schema
+from etl.calendar import elapsed_working_days, holidays_between
+from etl.catalogue import COMPLIANCE_INDEX, KPIS
+from etl.contract import PUBLIC_ESCALATION_CHANNELS
+from etl.db import make_engine
+from etl.kpis.claims import claim_sla_days
+from etl.settings import database_url
+from etl.sop import Sop, load_sop
+
+CATALOGUE_ORDER = pl.DataFrame({"kpi": [k.id for k in KPIS], "kpi_order": list(range(len(KPIS)))})
+WAIT_BUCKETS = (5, 10, 15, 20, 30, 45, 60)  # minutes; a last bucket holds longer waits
+AGE_BUCKETS = (1, 3, 5, 10, 20)  # working days; a last bucket holds older records
+RECENT_PERIODS = 12
+_POLARS_TYPES = ((DateTime, pl.Datetime("us")), (Date, pl.Date), (Boolean, pl.Boolean), (Float, pl.Float64),
+                 (Integer, pl.Int64), (String, pl.String))
+
+
+@st.cache_resource(show_spinner=False)
+def engine() -> Engine:
+    """One engine per server process."""
+    return make_engine(database_url())
+
+
+@st.cache_resource(show_spinner=False)
+def sop() -> Sop:
+    """The SOP config (zones, limits, claim SLAs)."""
+    return load_sop()
+
+
+@st.cache_data(ttl=2, show_spinner=False)
+def data_version() -> str | None:
+    """The latest ETL batch as a cache key; None while no KPI has been loaded."""
+    with engine().connect() as conn:
+        if not inspect(conn).has_table(schema.kpi_weekly.name):
+            return None
+        batches = schema.etl_batches
+        has_kpis = select(schema.kpi_weekly.c.kpi).limit(1).scalar_subquery()
+        latest = conn.execute(select(func.max(batches.c.batch_id), func.max(batches.c.finished_at), has_kpis)).one()
+    return None if latest[2] is None else f"{latest[0]}@{latest[1]}"
+
+
+def versioned(query):
+    """Cache `query(version, …)` and call it with the latest batch, so callers pass only filter values."""
+    cached = st.cache_data(show_spinner=False, max_entries=256)(query)
+
+    @functools.wraps(query)
+    def call(*args, **kwargs):
+        return cached(data_version(), *args, **kwargs)
+
+    return call
+
+
+def clear_caches() -> None:
+    """Forget every cached result, after this process loaded new data."""
+    st.cache_data.clear()
+
+
+def _read(statement: Select) -> pl.DataFrame:
+    """Run `statement` and type every column from its SQL type, so empty results keep their schema."""
+    overrides = {}
+    for column in statement.selected_columns:
+        overrides[column.name] = next((p for s, p in _POLARS_TYPES if isinstance(column.type, s)), pl.String)
+    with engine().connect() as conn:
+        return pl.read_database(statement, conn, schema_overrides=overrides)
+
+
+def period_bounds(start: dt.date, granularity: str) -> tuple[dt.datetime, dt.datetime]:
+    """The first moment of the period and the first moment after it."""
+    first = dt.datetime.combine(start, dt.time())
+    if granularity == "week":
+        return first, first + dt.timedelta(days=7)
+    next_month = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return first, dt.datetime.combine(next_month, dt.time())
+
+
+def _in_period(column, start: dt.date, granularity: str):
+    return _between(column, *period_bounds(start, granularity))
+
+
+def _between(column, first: dt.datetime, after: dt.datetime):
+    return and_(column >= first, column < after)
+
+
+# --- reference data and freshness ------------------------------------------------------------------------------------
+
+@versioned
+def branches(version: str) -> pl.DataFrame:
+    """Every branch with its region, counters and service hours."""
+    b = schema.branches
+    return _read(select(b.c.branch_code, b.c.branch_name, b.c.branch_type, b.c.region_code, b.c.region_name,
+                        b.c.counters, b.c.opens_at, b.c.closes_at).order_by(b.c.region_code, b.c.branch_code))
+
+
+def region_branches(region: str, selected: tuple[str, ...] = ()) -> pl.DataFrame:
+    """The region's branches, or only `selected` ones when any are picked."""
+    frame = branches().filter(pl.col("region_code") == region)
+    return frame.filter(pl.col("branch_code").is_in(list(selected))) if selected else frame
+
+
+def branch_names() -> dict[str, str]:
+    """branch_code → branch name, plus region_code → region name."""
+    frame = branches()
+    return dict(zip(frame["branch_code"], frame["branch_name"])) | dict(zip(frame["region_code"], frame["region_name"]))
+
+
+@versioned
+def freshness(version: str) -> dict:
+    """The last day with data in any fact table, and when the last batch finished."""
+    days = []
+    for table, column in (("queue_tickets", "issued_at"), ("claims", "submitted_at"), ("complaints", "received_at")):
+        days.append(select(func.max(schema.metadata.tables[table].c[column])).scalar_subquery())
+    with engine().connect() as conn:
+        row = conn.execute(select(*days, func.max(schema.etl_batches.c.finished_at))).one()
+    latest = [d for d in row[:3] if d is not None]
+    return {"up_to": max(latest).date() if latest else None, "loaded_at": row[3]}
+
+
+@versioned
+def periods(version: str, granularity: str) -> pl.DataFrame:
+    """Period starts with KPIs, newest first, and whether the data covers the whole period."""
+    mart = schema.KPI_MARTS[granularity]
+    frame = _read(select(mart.c.period_start).distinct().order_by(mart.c.period_start.desc()))
+    up_to = freshness()["up_to"] or dt.date.min
+    ends = [period_bounds(start, granularity)[1].date() - dt.timedelta(days=1) for start in frame["period_start"]]
+    return frame.with_columns(pl.Series("complete", [end <= up_to for end in ends], dtype=pl.Boolean))
+
+
+def default_period(granularity: str) -> dt.date | None:
+    """The last complete period (or the newest one when none is complete)."""
+    frame = periods(granularity)
+    complete = frame.filter("complete")
+    pick = complete if complete.height else frame
+    return pick["period_start"][0] if pick.height else None
+
+
+def recent_periods(granularity: str, period: dt.date, count: int = RECENT_PERIODS) -> list[dt.date]:
+    """Up to `count` period starts ending with `period`, oldest first."""
+    starts = periods(granularity).filter(pl.col("period_start") <= period)["period_start"].head(count)
+    return sorted(starts.to_list())
+
+
+# --- KPI marts ---------------------------------------------------------------------------------------------------------
+
+@versioned
+def kpi_values(version: str, granularity: str, region: str, first: dt.date, last: dt.date,
+               kpis: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Mart rows for the region and its branches from `first` to `last`, with names and a colour status."""
+    mart = schema.KPI_MARTS[granularity]
+    codes = [region, *region_branches(region)["branch_code"]]
+    statement = select(mart).where(mart.c.code.in_(codes), mart.c.period_start.between(first, last))
+    if kpis:
+        statement = statement.where(mart.c.kpi.in_(kpis))
+    frame = _read(statement)
+    names = branch_names()
+    return frame.with_columns(
+        pl.col("code").replace_strict(names, default=pl.col("code")).alias("name"),
+        status_of(pl.col("kpi"), pl.col("value"), pl.col("meets_target")).alias("status"),
+    ).join(CATALOGUE_ORDER, on="kpi", how="left").sort("level", "code", "period_start", "kpi_order")
+
+
+def zone_of(index: pl.Expr) -> pl.Expr:
+    """green / yellow / red / none for compliance-index values, from the SOP config."""
+    zones = sop()
+    return (pl.when(index.is_null()).then(pl.lit("none"))
+            .when(index >= zones.green_from).then(pl.lit("green"))
+            .when(index >= zones.yellow_from).then(pl.lit("yellow"))
+            .otherwise(pl.lit("red")))
+
+
+def status_of(kpi: pl.Expr, value: pl.Expr, meets_target: pl.Expr) -> pl.Expr:
+    """One colour scale for every cell: the index gets its zone, other KPIs green (meets) or red (misses)."""
+    return (pl.when(kpi == COMPLIANCE_INDEX).then(zone_of(value))
+            .when(meets_target.is_null()).then(pl.lit("none"))
+            .when(meets_target).then(pl.lit("green"))
+            .otherwise(pl.lit("red")))
+
+
+def headline(granularity: str, region: str, period: dt.date) -> pl.DataFrame:
+    """Region-level KPIs for the period with the previous period's value and the change."""
+    starts = recent_periods(granularity, period, 2)
+    frame = kpi_values(granularity, region, starts[0], period).filter(pl.col("level") == "region")
+    current = frame.filter(pl.col("period_start") == period)
+    previous = frame.filter(pl.col("period_start") < period).select("kpi", pl.col("value").alias("previous"))
+    return current.join(previous, on="kpi", how="left").with_columns(
+        (pl.col("value") - pl.col("previous")).alias("change")
+    ).sort("kpi_order")
+
+
+def zone_strip(granularity: str, region: str, period: dt.date, count: int = RECENT_PERIODS,
+               selected: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Compliance index and zone per branch for the last `count` periods (every branch × period, none if missing)."""
+    starts = recent_periods(granularity, period, count)
+    index = kpi_values(granularity, region, starts[0], period, (COMPLIANCE_INDEX,)).filter(pl.col("level") == "branch")
+    grid = region_branches(region, selected).select("branch_code", "branch_name").join(
+        pl.DataFrame({"period_start": starts}, schema={"period_start": pl.Date}), how="cross")
+    return grid.join(index.select(pl.col("code").alias("branch_code"), "period_start", "value"),
+                     on=["branch_code", "period_start"], how="left").with_columns(zone_of(pl.col("value")).alias("zone"))
+
+
+def ranking(granularity: str, region: str, period: dt.date, selected: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Branches by compliance index in the period, best first, with their zone."""
+    strip = zone_strip(granularity, region, period, 1, selected)
+    return strip.sort("value", descending=True, nulls_last=True)
+
+
+def needs_attention(granularity: str, region: str, period: dt.date,
+                    selected: tuple[str, ...] = ()) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Branches in the red zone, and branch KPIs that missed target in this period and the one before."""
+    red = ranking(granularity, region, period, selected).filter(pl.col("zone") == "red")
+    starts = recent_periods(granularity, period, 2)
+    codes = region_branches(region, selected)["branch_code"].to_list()
+    frame = kpi_values(granularity, region, starts[0], period).filter(
+        (pl.col("level") == "branch") & pl.col("code").is_in(codes) & (pl.col("kpi") != COMPLIANCE_INDEX))
+    if len(starts) < 2:
+        return red, frame.clear().with_columns(pl.lit(None, pl.Float64).alias("previous"))
+    now = frame.filter(pl.col("period_start") == period)
+    before = frame.filter(pl.col("period_start") == starts[0]).select("code", "kpi", "meets_target",
+                                                                       pl.col("value").alias("previous"))
+    missed = now.join(before, on=["code", "kpi"], suffix="_before").filter(
+        (pl.col("meets_target") == False) & (pl.col("meets_target_before") == False)  # noqa: E712 (nulls stay out)
+    )
+    return red, missed.select("code", "name", "kpi", "value", "previous", "target", "kpi_order").sort("code", "kpi_order")
+
+
+def trend(granularity: str, region: str, kpi: str, selected: tuple[str, ...] = ()) -> pl.DataFrame:
+    """One KPI over every period for the picked branches (all when none) and the region."""
+    frame = periods(granularity)
+    if frame.is_empty():
+        return kpi_values(granularity, region, dt.date.min, dt.date.min, (kpi,))
+    values = kpi_values(granularity, region, frame["period_start"].min(), frame["period_start"].max(), (kpi,))
+    codes = [region, *region_branches(region, selected)["branch_code"]]
+    return values.filter(pl.col("code").is_in(codes))
+
+
+def branch_profile(granularity: str, region: str, branch: str) -> pl.DataFrame:
+    """Every KPI over every period for one branch and its region (for small multiples)."""
+    frame = periods(granularity)
+    values = kpi_values(granularity, region, frame["period_start"].min(), frame["period_start"].max())
+    return values.filter(pl.col("code").is_in([branch, region]))
+
+
+def compliance_matrix(granularity: str, region: str, period: dt.date, selected: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Branch × KPI for one period (region included), with values, targets and status."""
+    codes = [region, *region_branches(region, selected)["branch_code"]]
+    return kpi_values(granularity, region, period, period).filter(pl.col("code").is_in(codes))
+
+
+def comparison(granularity: str, region: str, period: dt.date, picked: tuple[str, ...]) -> pl.DataFrame:
+    """Every KPI for the picked branches and the region in one period, long form."""
+    return kpi_values(granularity, region, period, period).filter(pl.col("code").is_in([region, *picked]))
+
+
+# --- queue facts -------------------------------------------------------------------------------------------------------
+
+@versioned
+def tickets(version: str, codes: tuple[str, ...], start: dt.date, granularity: str) -> pl.DataFrame:
+    """Tickets issued in the period at the branches, with wait minutes, weekday and hour."""
+    q = schema.queue_tickets
+    frame = _read(select(q.c.branch_code, q.c.visit_id, q.c.service, q.c.priority_group, q.c.issued_at, q.c.called_at,
+                         q.c.counter_id, q.c.outcome)
+                  .where(q.c.branch_code.in_(codes), _in_period(q.c.issued_at, start, granularity)))
+    return frame.with_columns(
+        ((pl.col("called_at") - pl.col("issued_at")).dt.total_seconds(fractional=True) / 60).alias("wait_min"),
+        (pl.col("issued_at").dt.weekday() - 1).alias("weekday"),
+        pl.col("issued_at").dt.hour().alias("hour"),
+    )
+
+
+def bucket_labels(bounds: tuple[int, ...]) -> list[str]:
+    """`0–5`, `5–10`, …, `60+`: each bucket holds its upper bound."""
+    return [f"{low}–{high}" for low, high in zip((0, *bounds), bounds)] + [f"{bounds[-1]}+"]
+
+
+def bucket(value: pl.Expr, bounds: tuple[int, ...]) -> pl.Expr:
+    """The label of the bucket holding `value` (a value equal to a bound falls in the lower bucket)."""
+    labels = bucket_labels(bounds)
+    chain = pl.when(value <= bounds[0]).then(pl.lit(labels[0]))
+    for bound, label in zip(bounds[1:], labels[1:]):
+        chain = chain.when(value <= bound).then(pl.lit(label))
+    return chain.otherwise(pl.lit(labels[-1]))
+
+
+def wait_histogram(codes: tuple[str, ...], start: dt.date, granularity: str) -> pl.DataFrame:
+    """Share of each branch's called tickets per wait bucket (`0–5`, …, `60+` minutes)."""
+    called = tickets(codes, start, granularity).drop_nulls("wait_min")
+    labels = bucket_labels(WAIT_BUCKETS)
+    bucketed = called.with_columns(bucket(pl.col("wait_min"), WAIT_BUCKETS).alias("bucket"))
+    counts = bucketed.group_by("branch_code", "bucket").agg(pl.len().alias("tickets"))
+    grid = pl.DataFrame({"branch_code": list(codes)}).join(pl.DataFrame({"bucket": labels}), how="cross")
+    return grid.join(counts, on=["branch_code", "bucket"], how="left").with_columns(
+        pl.col("tickets").fill_null(0),
+        (pl.col("tickets").fill_null(0) / pl.col("tickets").fill_null(0).sum().over("branch_code")).fill_nan(None)
+        .alias("share"),
+        pl.col("bucket").replace_strict(labels, list(range(len(labels)))).alias("bucket_order"),
+    ).sort("branch_code", "bucket_order")
+
+
+def hour_weekday(codes: tuple[str, ...], start: dt.date, granularity: str) -> pl.DataFrame:
+    """Tickets and mean wait per weekday (0 = Monday) and hour of issue."""
+    return tickets(codes, start, granularity).group_by("weekday", "hour").agg(
+        pl.len().alias("tickets"), pl.col("wait_min").mean().alias("wait_min_mean")
+    ).sort("weekday", "hour")
+
+
+def staffing_by_hour(codes: tuple[str, ...], start: dt.date, granularity: str) -> pl.DataFrame:
+    """Per branch: counters available, and counters that called a ticket, averaged over busy clock hours.
+
+    An hour is busy when a ticket issued before it was still waiting at its start.
+    """
+    frame = tickets(codes, start, granularity).drop_nulls("called_at")
+    waiting = frame.select(
+        "branch_code", pl.col("issued_at").dt.date().alias("day"),
+        # Hours h with issued_at < h:00 <= called_at.
+        pl.int_ranges(pl.col("issued_at").dt.hour() + 1, pl.col("called_at").dt.hour() + 1).alias("hour"),
+    ).explode("hour").drop_nulls("hour").unique()
+    active = frame.group_by("branch_code", pl.col("called_at").dt.date().alias("day"),
+                            pl.col("called_at").dt.hour().alias("hour")).agg(
+        pl.col("counter_id").n_unique().alias("active"))
+    counters = region_counters(codes)
+    busy = waiting.join(active, on=["branch_code", "day", "hour"], how="left").with_columns(pl.col("active").fill_null(0))
+    return busy.group_by("branch_code").agg(
+        pl.col("active").mean().alias("active_mean"), pl.len().alias("busy_hours"),
+        (pl.col("active") == 0).sum().alias("busy_hours_empty"),
+    ).join(counters, on="branch_code", how="right").select(
+        "branch_code", "branch_name", "counters", "active_mean", "busy_hours", "busy_hours_empty"
+    ).sort("branch_code")
+
+
+def region_counters(codes: tuple[str, ...]) -> pl.DataFrame:
+    """branch_code, branch_name and counters for the given branches."""
+    return branches().filter(pl.col("branch_code").is_in(list(codes))).select("branch_code", "branch_name", "counters")
+
+
+def priority_waits(codes: tuple[str, ...], start: dt.date, granularity: str) -> pl.DataFrame:
+    """Wait quartiles and within-limit shares for each priority group and for everyone else."""
+    limits = sop()
+    called = tickets(codes, start, granularity).drop_nulls("wait_min").with_columns(
+        pl.col("priority_group").fill_null("everyone_else").alias("group"))
+    wait = pl.col("wait_min")
+    return called.group_by("group").agg(
+        pl.len().alias("tickets"), wait.quantile(0.25, "linear").alias("q1"), wait.median().alias("median"),
+        wait.quantile(0.75, "linear").alias("q3"), wait.quantile(0.9, "linear").alias("p90"), wait.min().alias("min"),
+        (wait <= limits.priority_wait_minutes).mean().alias("within_priority_limit"),
+        (wait <= limits.wait_minutes).mean().alias("within_limit"),
+    ).sort(pl.col("group") == "everyone_else", "group")
+
+
+def transfer_flows(codes: tuple[str, ...], start: dt.date, granularity: str, max_steps: int = 4) -> pl.DataFrame:
+    """Visits moving from one desk to the next: source step/desk, target step/desk, visits."""
+    frame = tickets(codes, start, granularity).sort("issued_at")
+    steps = frame.select("visit_id", "service", pl.int_range(pl.len()).over("visit_id").alias("step"),
+                         pl.len().over("visit_id").alias("tickets")).filter(
+        (pl.col("tickets") > 1) & (pl.col("step") < max_steps))
+    pairs = steps.join(steps.select("visit_id", (pl.col("step") - 1).alias("step"), pl.col("service").alias("target")),
+                       on=["visit_id", "step"])
+    return pairs.group_by(pl.col("step"), pl.col("service").alias("source"), "target").agg(
+        pl.len().alias("visits")).sort("step", "visits", descending=[False, True])
+
+
+# --- claims facts -----------------------------------------------------------------------------------------------------
+
+@versioned
+def claim_records(version: str, codes: tuple[str, ...], first: dt.date, last: dt.date, granularity: str) -> pl.DataFrame:
+    """Claims touching the periods `first`..`last` (submitted, decided, or still open), with SLA and working days."""
+    c = schema.claims
+    begin, end = period_bounds(first, granularity)[0], period_bounds(last, granularity)[1]
+    touched = or_(_between(c.c.submitted_at, begin, end), _between(c.c.decided_at, begin, end),
+                  _between(c.c.paid_at, begin, end),
+                  and_(c.c.docs_complete_at < end, or_(c.c.decided_at.is_(None), c.c.decided_at >= end)))
+    frame = _read(select(c.c.claim_id, c.c.branch_code, c.c.programme, c.c.channel, c.c.amount_idr, c.c.submitted_at,
+                         c.c.docs_complete_at, c.c.decided_at, c.c.paid_at, c.c.status, c.c.rejection_reason)
+                  .where(c.c.branch_code.in_(codes), touched))
+    # Open claims can date from the year before.
+    closed = holidays_between(dt.date(first.year - 1, 1, 1), last)
+    return frame.with_columns(
+        claim_sla_days(sop().claim_sla).alias("sla_days"),
+        elapsed_working_days(pl.col("docs_complete_at"), pl.col("paid_at"), closed).alias("days_working"),
+    )
+
+
+def _claims_in(codes, start, granularity, column: str) -> pl.DataFrame:
+    first, after = period_bounds(start, granularity)
+    frame = claim_records(codes, start, start, granularity)
+    return frame.filter((pl.col(column) >= first) & (pl.col(column) < after))
+
+
+def claim_sla(codes: tuple[str, ...], start: dt.date, granularity: str) -> pl.DataFrame:
+    """Paid claims and the share paid within SLA, per programme and channel."""
+    paid = _claims_in(codes, start, granularity, "paid_at")
+    return paid.group_by("programme", "channel").agg(
+        pl.len().alias("paid"), (pl.col("days_working") <= pl.col("sla_days")).sum().alias("within_sla"),
+    ).with_columns((pl.col("within_sla") / pl.col("paid")).alias("share")).sort("programme", "channel")
+
+
+def claim_processing(codes: tuple[str, ...], start: dt.date, granularity: str) -> pl.DataFrame:
+    """Paid claims per working days taken and SLA (for the distribution against the SLA)."""
+    paid = _claims_in(codes, start, granularity, "paid_at")
+    return paid.group_by("days_working", "sla_days").agg(pl.len().alias("claims")).sort("days_working")
+
+
+def rejection_pareto(codes: tuple[str, ...], start: dt.date, granularity: str) -> pl.DataFrame:
+    """Rejected claims per reason, most frequent first, with the cumulative share."""
+    rejected = _claims_in(codes, start, granularity, "decided_at").filter(pl.col("status") == "rejected")
+    return pareto(rejected.with_columns(pl.col("rejection_reason").fill_null("other")), "rejection_reason")
+
+
+def pareto(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """Counts of `column`'s values, largest first, with the cumulative share."""
+    counts = frame.group_by(column).agg(pl.len().alias("count")).sort("count", column, descending=[True, False])
+    return counts.with_columns((pl.col("count").cum_sum() / pl.col("count").sum()).alias("cumulative_share"))
+
+
+def _over_recent(records: pl.DataFrame, column: str, group: str, starts: list[dt.date], granularity: str) -> pl.DataFrame:
+    every = "1w" if granularity == "week" else "1mo"
+    dated = records.drop_nulls(column).with_columns(pl.col(column).dt.truncate(every).dt.date().alias("period_start"))
+    return dated.filter(pl.col("period_start").is_in(starts)).group_by("period_start", group).agg(
+        pl.len().alias("count")).sort("period_start", group)
+
+
+def rejection_trend(codes: tuple[str, ...], period: dt.date, granularity: str) -> pl.DataFrame:
+    """Rejected claims per reason for each recent period."""
+    starts = recent_periods(granularity, period)
+    rejected = claim_records(codes, starts[0], period, granularity).filter(pl.col("status") == "rejected")
+    return _over_recent(rejected.with_columns(pl.col("rejection_reason").fill_null("other")), "decided_at",
+                        "rejection_reason", starts, granularity)
+
+
+def channel_trend(codes: tuple[str, ...], period: dt.date, granularity: str) -> pl.DataFrame:
+    """Claims submitted per channel for each recent period."""
+    starts = recent_periods(granularity, period)
+    return _over_recent(claim_records(codes, starts[0], period, granularity), "submitted_at", "channel", starts,
+                        granularity)
+
+
+def claim_backlog(codes: tuple[str, ...], start: dt.date, granularity: str) -> pl.DataFrame:
+    """Claims open at the period's end (documents complete, not decided), by working-day age and SLA status."""
+    end = period_bounds(start, granularity)[1]
+    frame = claim_records(codes, start, start, granularity).filter(
+        (pl.col("docs_complete_at") < end) & (pl.col("decided_at").is_null() | (pl.col("decided_at") >= end)))
+    closed = holidays_between(dt.date(start.year - 1, 1, 1), start)
+    aged = frame.with_columns(
+        elapsed_working_days(pl.col("docs_complete_at"), pl.lit(end - dt.timedelta(seconds=1)), closed).alias("age"))
+    return age_buckets(aged.with_columns((pl.col("age") > pl.col("sla_days")).alias("over_limit")))
+
+
+def age_buckets(frame: pl.DataFrame) -> pl.DataFrame:
+    """Open records per age bucket (`0–1`, …, `20+` working days) and whether they are over their limit."""
+    labels = bucket_labels(AGE_BUCKETS)
+    bucketed = frame.with_columns(bucket(pl.col("age"), AGE_BUCKETS).alias("bucket"))
+    return bucketed.group_by("bucket", "over_limit").agg(pl.len().alias("count")).with_columns(
+        pl.col("bucket").replace_strict(labels, list(range(len(labels)))).alias("bucket_order")
+    ).sort("bucket_order", "over_limit")
+
+
+# --- complaints facts -------------------------------------------------------------------------------------------------
+
+@versioned
+def complaint_records(version: str, codes: tuple[str, ...], first: dt.date, last: dt.date,
+                      granularity: str) -> pl.DataFrame:
+    """Complaints received in `first`..`last`, or still open at the end of `last` (pseudonymised ids only)."""
+    c = schema.complaints
+    begin, end = period_bounds(first, granularity)[0], period_bounds(last, granularity)[1]
+    touched = or_(_between(c.c.received_at, begin, end),
+                  and_(c.c.received_at < end, or_(c.c.resolved_at.is_(None), c.c.resolved_at >= end)))
+    return _read(select(c.c.complaint_id, c.c.branch_code, c.c.participant_id, c.c.channel, c.c.category,
+                        c.c.received_at, c.c.first_response_at, c.c.resolved_at, c.c.status, c.c.reopened)
+                 .where(c.c.branch_code.in_(codes), touched).order_by(c.c.received_at.desc()))
+
+
+def complaints_received(codes: tuple[str, ...], start: dt.date, granularity: str) -> pl.DataFrame:
+    """Complaints received in the period."""
+    first, after = period_bounds(start, granularity)
+    frame = complaint_records(codes, start, start, granularity)
+    return frame.filter((pl.col("received_at") >= first) & (pl.col("received_at") < after))
+
+
+def complaint_volume(codes: tuple[str, ...], start: dt.date, granularity: str) -> pl.DataFrame:
+    """Complaints received per channel and category."""
+    return complaints_received(codes, start, granularity).group_by("channel", "category").agg(
+        pl.len().alias("count")).sort("count", descending=True)
+
+
+def category_pareto(codes: tuple[str, ...], start: dt.date, granularity: str) -> pl.DataFrame:
+    """Complaint categories, most frequent first, with the cumulative share."""
+    return pareto(complaints_received(codes, start, granularity), "category")
+
+
+def category_trend(codes: tuple[str, ...], period: dt.date, granularity: str) -> pl.DataFrame:
+    """Complaints received per category for each recent period."""
+    starts = recent_periods(granularity, period)
+    return _over_recent(complaint_records(codes, starts[0], period, granularity), "received_at", "category", starts,
+                        granularity)
+
+
+def complaint_backlog(codes: tuple[str, ...], start: dt.date, granularity: str) -> pl.DataFrame:
+    """Complaints open at the period's end by working-day age, and whether they are over the SOP."""
+    end = period_bounds(start, granularity)[1]
+    frame = complaint_records(codes, start, start, granularity).filter(
+        (pl.col("received_at") < end) & (pl.col("resolved_at").is_null() | (pl.col("resolved_at") >= end)))
+    closed = holidays_between(dt.date(start.year - 1, 1, 1), start)
+    aged = frame.with_columns(
+        elapsed_working_days(pl.col("received_at"), pl.lit(end - dt.timedelta(seconds=1)), closed).alias("age"))
+    return age_buckets(aged.with_columns((pl.col("age") > sop().complaint_resolution_working_days).alias("over_limit")))
+
+
+def escalations(codes: tuple[str, ...], start: dt.date, granularity: str) -> pl.DataFrame:
+    """Complaints received through mass or social media in the period."""
+    return complaints_received(codes, start, granularity).filter(
+        pl.col("channel").is_in(PUBLIC_ESCALATION_CHANNELS))
+
+
+def search_complaints(codes: tuple[str, ...], start: dt.date, granularity: str, text: str = "") -> pl.DataFrame:
+    """Complaints received in the period whose id, branch, channel, category or status contains `text`."""
+    frame = complaints_received(codes, start, granularity)
+    if not text.strip():
+        return frame
+    needle = text.strip().lower()
+    searchable = ("complaint_id", "branch_code", "participant_id", "channel", "category", "status")
+    return frame.filter(pl.any_horizontal(pl.col(c).str.to_lowercase().str.contains(needle, literal=True)
+                                          for c in searchable))
+
+
+# --- data & ETL --------------------------------------------------------------------------------------------------------
+
+@versioned
+def batches(version: str) -> pl.DataFrame:
+    """ETL batches, newest first."""
+    b = schema.etl_batches
+    return _read(select(b.c.batch_id, b.c.file_name, b.c.source, b.c.status, b.c.rows_read, b.c.rows_loaded,
+                        b.c.rows_adjusted, b.c.rows_quarantined, b.c.exact_duplicates, b.c.started_at,
+                        b.c.finished_at, b.c.message).order_by(b.c.batch_id.desc()))
+
+
+@versioned
+def source_freshness(version: str) -> pl.DataFrame:
+    """Per fact table: rows, the latest record timestamp and the last batch that loaded it."""
+    rows = []
+    with engine().connect() as conn:
+        for table, column in (("queue_tickets", "issued_at"), ("claims", "submitted_at"),
+                              ("complaints", "received_at")):
+            fact = schema.metadata.tables[table]
+            count, latest = conn.execute(select(func.count(), func.max(fact.c[column]))).one()
+            b = schema.etl_batches
+            loaded = conn.execute(select(func.max(b.c.finished_at)).where(b.c.source == table,
+                                                                           b.c.status == "loaded")).scalar()
+            rows.append({"source": table, "rows": count, "latest_record": latest, "last_loaded": loaded})
+    return pl.DataFrame(rows, schema={"source": pl.String, "rows": pl.Int64, "latest_record": pl.Datetime("us"),
+                                      "last_loaded": pl.Datetime("us")})
+
+
+@versioned
+def quarantine_summary(version: str) -> pl.DataFrame:
+    """Quarantined rows per source and reason, most first."""
+    q = schema.quarantine
+    return _read(select(q.c.source, q.c.reason, func.count().label("rows")).group_by(q.c.source, q.c.reason)
+                 .order_by(func.count().desc()))
+
+
+@versioned
+def quarantine_samples(version: str, source: str, reason: str, limit: int = 5) -> pl.DataFrame:
+    """A few quarantined rows for one source and reason."""
+    q = schema.quarantine
+    return _read(select(q.c.batch_id, q.c.file_name, q.c.row_number, q.c.column_name, q.c.detail, q.c.raw_values)
+                 .where(q.c.source == source, q.c.reason == reason).order_by(q.c.quarantine_id).limit(limit))
+

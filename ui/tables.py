@@ -1,0 +1,50 @@
+"""Table builders: pure functions from a query frame to a display frame with words and formatted numbers."""
+from __future__ import annotations
+
+import polars as pl
+
+from etl.catalogue import COMPLIANCE_INDEX
+from ui import i18n
+from ui.charts import ZONE_SYMBOLS, zone_label
+
+
+def zones(frame: pl.DataFrame, granularity: str, lang: str) -> pl.DataFrame:
+    """Branch, period, compliance index and zone (with its symbol) per row."""
+    return pl.DataFrame({
+        i18n.t("branch", lang): frame["branch_name"],
+        i18n.t("period", lang): [i18n.period_label(p, granularity, lang) for p in frame["period_start"]],
+        i18n.kpi_label(COMPLIANCE_INDEX, lang): [i18n.number(v, 1, lang) for v in frame["value"]],
+        i18n.t("zone", lang): [zone_label(z, lang) for z in frame["zone"]],
+    })
+
+
+def missed_kpis(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """Branch KPIs that missed target: this period's value, the previous one and the target."""
+    def formatted(column: str) -> list[str]:
+        return [i18n.kpi_value(v, k, lang) for v, k in zip(frame[column], frame["kpi"])]
+
+    return pl.DataFrame({
+        i18n.t("branch", lang): frame["name"],
+        i18n.t("kpi", lang): [i18n.kpi_label(k, lang) for k in frame["kpi"]],
+        i18n.t("value", lang): formatted("value"),
+        i18n.t("previous_value", lang): formatted("previous"),
+        i18n.t("target", lang): formatted("target"),
+    }, schema={name: pl.String for name in (i18n.t("branch", lang), i18n.t("kpi", lang), i18n.t("value", lang),
+                                             i18n.t("previous_value", lang), i18n.t("target", lang))})
+
+
+def comparison(frame: pl.DataFrame, codes: list[str], names: dict[str, str], lang: str) -> pl.DataFrame:
+    """One row per KPI, one column per branch (and the region), each value with ✓/✗, then the target."""
+    cells = {(r["code"], r["kpi"]): r for r in frame.iter_rows(named=True)}
+    kpis = frame.sort("kpi_order")["kpi"].unique(maintain_order=True).to_list()
+    targets = dict(zip(frame["kpi"], frame["target"]))
+
+    def shown(code: str, kpi: str) -> str:
+        row = cells.get((code, kpi))
+        return f"{ZONE_SYMBOLS[row['status']]} {i18n.kpi_value(row['value'], kpi, lang)}" if row else "–"
+
+    return pl.DataFrame({
+        i18n.t("kpi", lang): [i18n.kpi_label(k, lang) for k in kpis],
+        **{names.get(code, code): [shown(code, k) for k in kpis] for code in codes},
+        i18n.t("target", lang): [i18n.kpi_value(targets[k], k, lang) for k in kpis],
+    })
