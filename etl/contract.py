@@ -57,12 +57,12 @@ class Source:
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
     @property
     def stored_columns(self) -> list[Column]:
         return [c for c in self.columns if not c.never_stored]
-
-    def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.name == name)
 
 
 BRANCHES = Source(
@@ -141,7 +141,6 @@ COMPLAINTS = Source(
 )
 
 SOURCES: dict[str, Source] = {s.name: s for s in (BRANCHES, QUEUE_TICKETS, CLAIMS, COMPLAINTS)}
-FACT_SOURCES = ("queue_tickets", "claims", "complaints")
 
 
 def source_for_file(file_name: str) -> Source | None:

@@ -17,18 +17,12 @@ SECRET_ENV = "PANTAU_SECRET"
 PSEUDONYM_HEX_CHARS = 32  # 128 bits: collisions are out of reach at national scale
 
 
-class MissingSecret(RuntimeError):
-    """There is no key, so pseudonyms cannot match those already stored."""
-
-
-def load_secret(secret_file: Path = SECRET_FILE, create: bool = True) -> bytes:
+def load_secret(secret_file: Path = SECRET_FILE) -> bytes:
     """The key from $PANTAU_SECRET, else from `secret_file`, created on the first run."""
     if os.environ.get(SECRET_ENV):
         return os.environ[SECRET_ENV].encode()
     if secret_file.exists():
         return secret_file.read_text(encoding="ascii").strip().encode()
-    if not create:
-        raise MissingSecret(f"no pseudonymisation key: set {SECRET_ENV} or restore {secret_file}")
     secret_file.parent.mkdir(parents=True, exist_ok=True)
     secret_file.touch(mode=0o600)
     secret_file.write_text(secrets.token_hex(32), encoding="ascii")

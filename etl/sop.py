@@ -46,11 +46,12 @@ class Sop:
         return pl.DataFrame(rows, schema={"kpi": pl.String, "region_code": pl.String, "effective_from": pl.Date,
                                           "target": pl.Float64, "weight": pl.Float64})
 
-    def zone(self, index: float | None) -> str:
-        """green / yellow / red for a compliance index, or none when there is no value."""
-        if index is None:
-            return "none"
-        return "green" if index >= self.green_from else "yellow" if index >= self.yellow_from else "red"
+    def zone_of(self, index: pl.Expr) -> pl.Expr:
+        """green / yellow / red for compliance-index values, or none where there is no value."""
+        return (pl.when(index.is_null()).then(pl.lit("none"))
+                .when(index >= self.green_from).then(pl.lit("green"))
+                .when(index >= self.yellow_from).then(pl.lit("yellow"))
+                .otherwise(pl.lit("red")))
 
 
 def load_sop(config_dir: Path = CONFIG_DIR) -> Sop:

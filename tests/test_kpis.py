@@ -13,6 +13,7 @@ import pytest
 from etl.calendar import holidays_between
 from etl.catalogue import COMPONENT_KPIS, KPIS
 from etl.kpis.marts import Facts, kpi_table, with_targets
+from etl.kpis.queue import busy_slots
 from etl.schema import claims as claims_table
 from etl.schema import complaints as complaints_table
 from etl.sop import load_sop
@@ -166,6 +167,9 @@ def test_counter_staffing_mean_over_busy_slots():
     row = table.filter((pl.col("code") == "C") & (pl.col("kpi") == "counter_staffing")).row(0, named=True)
     assert (row["numerator"], row["denominator"]) == (2.0, 3.0)
     assert row["value"] == pytest.approx(2 / 3)
+    # The same slots feed the Queue page's staffing chart.
+    slots = busy_slots(facts(tickets).tickets, BRANCHES, CLOSED).sort("slot")
+    assert slots.select("slot", "active_counters").rows() == [(0, 2), (1, 1), (2, 1)]
 
 
 # Claims and complaints around Nyepi and Lebaran 2025: 28 March to 7 April are all closed.

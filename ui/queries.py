@@ -20,6 +20,7 @@ from etl.catalogue import COMPLIANCE_INDEX, KPIS
 from etl.contract import PUBLIC_ESCALATION_CHANNELS
 from etl.db import make_engine
 from etl.kpis.claims import claim_sla_days
+from etl.kpis.queue import busy_slots
 from etl.settings import database_url
 from etl.sop import Sop, load_sop
 
@@ -176,11 +177,7 @@ def kpi_values(version: str, granularity: str, region: str, first: dt.date, last
 
 def zone_of(index: pl.Expr) -> pl.Expr:
     """green / yellow / red / none for compliance-index values, from the SOP config."""
-    zones = sop()
-    return (pl.when(index.is_null()).then(pl.lit("none"))
-            .when(index >= zones.green_from).then(pl.lit("green"))
-            .when(index >= zones.yellow_from).then(pl.lit("yellow"))
-            .otherwise(pl.lit("red")))
+    return sop().zone_of(index)
 
 
 def status_of(kpi: pl.Expr, value: pl.Expr, meets_target: pl.Expr) -> pl.Expr:
@@ -319,25 +316,18 @@ def hour_weekday(codes: tuple[str, ...], start: dt.date, granularity: str) -> pl
 
 
 def staffing_by_hour(codes: tuple[str, ...], start: dt.date, granularity: str) -> pl.DataFrame:
-    """Per branch: counters available, and counters that called a ticket, averaged over busy clock hours.
+    """Per branch: counters available, and counters calling tickets on average over busy hour slots.
 
-    An hour is busy when a ticket issued before it was still waiting at its start.
+    The slots are the counter_staffing KPI's own (etl.kpis.queue.busy_slots), so the chart
+    and the KPI always agree.
     """
-    frame = tickets(codes, start, granularity).drop_nulls("called_at")
-    waiting = frame.select(
-        "branch_code", pl.col("issued_at").dt.date().alias("day"),
-        # Hours h with issued_at < h:00 <= called_at.
-        pl.int_ranges(pl.col("issued_at").dt.hour() + 1, pl.col("called_at").dt.hour() + 1).alias("hour"),
-    ).explode("hour").drop_nulls("hour").unique()
-    active = frame.group_by("branch_code", pl.col("called_at").dt.date().alias("day"),
-                            pl.col("called_at").dt.hour().alias("hour")).agg(
-        pl.col("counter_id").n_unique().alias("active"))
-    counters = region_counters(codes)
-    busy = waiting.join(active, on=["branch_code", "day", "hour"], how="left").with_columns(pl.col("active").fill_null(0))
-    return busy.group_by("branch_code").agg(
-        pl.col("active").mean().alias("active_mean"), pl.len().alias("busy_hours"),
-        (pl.col("active") == 0).sum().alias("busy_hours_empty"),
-    ).join(counters, on="branch_code", how="right").select(
+    frame = tickets(codes, start, granularity)
+    closed = holidays_between(dt.date(start.year - 1, 1, 1), start)
+    slots = busy_slots(frame, branches().filter(pl.col("branch_code").is_in(list(codes))), closed)
+    return slots.group_by("branch_code").agg(
+        pl.col("active_counters").mean().alias("active_mean"), pl.len().alias("busy_hours"),
+        (pl.col("active_counters") == 0).sum().alias("busy_hours_empty"),
+    ).join(region_counters(codes), on="branch_code", how="right").select(
         "branch_code", "branch_name", "counters", "active_mean", "busy_hours", "busy_hours_empty"
     ).sort("branch_code")
 

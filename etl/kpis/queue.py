@@ -87,10 +87,19 @@ def visit_counts(visit_frame: pl.DataFrame) -> pl.DataFrame:
 def counter_staffing_parts(
     tickets: pl.DataFrame, branches: pl.DataFrame, closed: list[dt.date], granularity: str
 ) -> pl.DataFrame:
-    """counter_staffing: mean over busy hour slots of min(1, counters calling / counters).
+    """counter_staffing: mean over busy hour slots of min(1, counters calling / counters)."""
+    slots = busy_slots(tickets, branches, closed).with_columns(
+        period_start(pl.col("day").cast(pl.Datetime("us")), granularity).alias("period_start"))
+    wide = slots.group_by(KEYS).agg(*rate("counter_staffing", pl.col("ratio").sum(), pl.len()))
+    return to_rate_parts(wide)
+
+
+def busy_slots(tickets: pl.DataFrame, branches: pl.DataFrame, closed: list[dt.date]) -> pl.DataFrame:
+    """One row per busy hour slot: branch_code, day, slot, active_counters, counters, ratio.
 
     A slot k of a working day starts at opens_at + k hours. It is busy when a ticket
-    waits at its start (issued_at < start <= called_at).
+    waits at its start (issued_at < start <= called_at). The ratio is
+    min(1, counters that called a ticket in the slot / the branch's counters).
     """
     hours = branches.select(
         "branch_code", "counters",
@@ -129,16 +138,12 @@ def counter_staffing_parts(
         .group_by("branch_code", "day", "slot")
         .agg(pl.col("counter_id").n_unique().alias("active_counters"))
     )
-    ratios = (
+    return (
         busy.join(active, on=["branch_code", "day", "slot"], how="left")
         .join(hours.select("branch_code", "counters"), on="branch_code")
-        .with_columns(
-            pl.min_horizontal(pl.lit(1.0), pl.col("active_counters").fill_null(0) / pl.col("counters")).alias("ratio"),
-            period_start(pl.col("day").cast(pl.Datetime("us")), granularity).alias("period_start"),
-        )
+        .with_columns(pl.col("active_counters").fill_null(0))
+        .with_columns(pl.min_horizontal(pl.lit(1.0), pl.col("active_counters") / pl.col("counters")).alias("ratio"))
     )
-    wide = ratios.group_by(KEYS).agg(*rate("counter_staffing", pl.col("ratio").sum(), pl.len()))
-    return to_rate_parts(wide)
 
 
 def _time_of_day(hhmm: pl.Expr) -> pl.Expr:
