@@ -10,17 +10,17 @@ from pathlib import Path
 
 import polars as pl
 from sqlalchemy import (
-    BigInteger, Boolean, Connection, Date, DateTime, Engine, Float, Integer, Select, String, Table, Text,
-    create_engine, event, inspect, select, text, true,
+    Boolean, Connection, Date, DateTime, Engine, Float, Integer, Select, String, Table, create_engine, event, inspect,
+    select, text, true,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
 from etl.schema import metadata
 
 STAGE_PREFIX = "stage_"
-# An empty result, or a column empty on every row, comes back untyped from SQLite.
-NULL_CASTS = {DateTime: pl.Datetime("us"), Date: pl.Date, Boolean: pl.Boolean, String: pl.String, Text: pl.String,
-              Integer: pl.Int64, BigInteger: pl.Int64, Float: pl.Float64}
+# Text and BigInteger are subclasses of String and Integer, so the first match is enough.
+SQL_TO_POLARS = ((DateTime, pl.Datetime("us")), (Date, pl.Date), (Boolean, pl.Boolean), (Float, pl.Float64),
+                 (Integer, pl.Int64), (String, pl.String))
 
 
 def make_engine(url: str) -> Engine:
@@ -97,26 +97,32 @@ def _sqlite_text_dates(rows: pl.DataFrame) -> list[pl.Expr]:
     return [pl.col(c).dt.strftime(formats[t.base_type()]) for c, t in rows.schema.items() if t.base_type() in formats]
 
 
-def read_fast(conn: Connection, statement: Select, table: Table) -> pl.DataFrame:
-    """Run a select over `table`'s columns and type the result as the table declares.
+def read_frame(conn: Connection, statement: Select) -> pl.DataFrame:
+    """Run a select and type every column as SQL declares it, so empty results keep their schema.
 
     SQLite hands dates and datetimes back as text; they are parsed here, in bulk,
     instead of one Python object per value.
     """
-    frame = pl.read_database(statement, conn, infer_schema_length=None) if not is_sqlite(conn) else _read_sqlite(
-        conn, statement)
-    casts = []
-    for name, dtype in frame.schema.items():
-        kind = type(table.c[name].type) if name in table.c else None
-        if dtype == pl.Null and kind in NULL_CASTS:
-            casts.append(pl.col(name).cast(NULL_CASTS[kind]))
-        elif kind is DateTime and dtype == pl.String:
-            casts.append(pl.col(name).str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us"))
-        elif kind is Date and dtype == pl.String:
-            casts.append(pl.col(name).str.to_date("%Y-%m-%d"))
-        elif kind is Boolean and dtype != pl.Boolean:
-            casts.append(pl.col(name).cast(pl.Boolean))
-    return frame.with_columns(casts) if casts else frame
+    frame = _read_sqlite(conn, statement) if is_sqlite(conn) else pl.read_database(
+        statement, conn, infer_schema_length=None)
+    return frame.with_columns(
+        _as_declared(name, dtype, column.type)
+        for (name, dtype), column in zip(frame.schema.items(), statement.selected_columns)
+    )
+
+
+def polars_type(sql_type) -> pl.DataType:
+    """The polars type for an SQL column type; text for anything unknown."""
+    return next((p for s, p in SQL_TO_POLARS if isinstance(sql_type, s)), pl.String)
+
+
+def _as_declared(name: str, dtype: pl.DataType, sql_type) -> pl.Expr:
+    wanted = polars_type(sql_type)
+    if dtype == pl.String and wanted == pl.Datetime("us"):
+        return pl.col(name).str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us")
+    if dtype == pl.String and wanted == pl.Date:
+        return pl.col(name).str.to_date("%Y-%m-%d")
+    return pl.col(name).cast(wanted)
 
 
 def _read_sqlite(conn: Connection, statement: Select) -> pl.DataFrame:

@@ -7,7 +7,7 @@ import polars as pl
 from sqlalchemy import DateTime, Engine, delete, func, or_, select
 
 from etl.calendar import holidays_between
-from etl.db import read_fast, write_rows
+from etl.db import read_frame, write_rows
 from etl.kpis.marts import Facts, kpi_table
 from etl.kpis.periods import GRANULARITIES, period_starts
 from etl.schema import KPI_MARTS, branches, claims, complaints, queue_tickets, sop_targets
@@ -21,7 +21,7 @@ def sync_targets(engine: Engine, sop: Sop) -> bool:
     """Store the configured targets; True when they changed (every period must be judged again)."""
     wanted = sop.targets().sort("kpi", "region_code", "effective_from")
     with engine.begin() as conn:
-        stored = read_fast(conn, select(sop_targets), sop_targets)
+        stored = read_frame(conn, select(sop_targets))
         if stored.height and stored.sort("kpi", "region_code", "effective_from").equals(wanted):
             return False
         conn.execute(delete(sop_targets))
@@ -71,13 +71,13 @@ def read_facts(conn, since: dt.datetime) -> Facts:
         "branch_code", "visit_id", "service", "priority_group", "issued_at", "called_at", "finished_at",
         "counter_id", "outcome", "rating")]
     return Facts(
-        branches=read_fast(conn, select(branches), branches),
-        tickets=read_fast(conn, select(*ticket_columns).where(queue_tickets.c.issued_at >= since), queue_tickets),
-        claims=read_fast(conn, select(claims).where(or_(
+        branches=read_frame(conn, select(branches)),
+        tickets=read_frame(conn, select(*ticket_columns).where(queue_tickets.c.issued_at >= since)),
+        claims=read_frame(conn, select(claims).where(or_(
             claims.c.submitted_at >= since, claims.c.decided_at.is_(None), claims.c.decided_at >= since,
-        )), claims),
-        complaints=read_fast(conn, select(complaints).where(or_(
+        ))),
+        complaints=read_frame(conn, select(complaints).where(or_(
             complaints.c.received_at >= since, complaints.c.resolved_at.is_(None), complaints.c.resolved_at >= since,
             complaints.c.first_response_at >= since,
-        )), complaints),
+        ))),
     )

@@ -220,8 +220,8 @@ def test_failed_file_is_tried_again_on_the_next_run_while_loaded_files_are_skipp
 
 
 def test_run_that_loads_claims_but_no_queue_tickets_refreshes_the_marts(raw_dir, sqlite_engine):
-    # Bug: with no ticket rows, etl/db.py read_fast returns Null-typed columns (it casts only String
-    # columns), and the queue KPIs fail on `dt.truncate` of a Null column, crashing the whole run.
+    # With no ticket rows SQLite returns untyped columns; the queue KPIs would fail on `dt.truncate`
+    # of a Null column unless the read types every column as declared.
     write(raw_dir, "claims_2026-W46.csv", CLAIMS_ISO_CSV)
     result = run_etl(raw_dir, sqlite_engine, secret=TEST_SECRET)
     assert [(b.file_name, b.status) for b in result.batches] == [("branches.csv", "loaded"),

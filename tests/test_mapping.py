@@ -11,7 +11,7 @@ from polars.testing import assert_frame_equal
 from sqlalchemy import Engine, select
 
 from etl.contract import SOURCES
-from etl.db import make_engine, read_fast
+from etl.db import make_engine, read_frame
 from etl.extract import load_mappings, raw_files
 from etl.pipeline import run_etl
 from etl.schema import claims, quarantine, queue_tickets
@@ -94,7 +94,7 @@ def _raw_folder(parent: Path, name: str, files: dict[str, str]) -> Path:
 def _stored(engine: Engine, table) -> pl.DataFrame:
     with engine.connect() as conn:
         key = table.primary_key.columns.values()[0]
-        return read_fast(conn, select(table).order_by(key), table).drop("batch_id")
+        return read_frame(conn, select(table).order_by(key)).drop("batch_id")
 
 
 def test_shipped_mappings_translate_only_into_the_contract():

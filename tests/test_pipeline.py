@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 from sqlalchemy import func, select
 
-from etl.db import read_fast
+from etl.db import read_frame
 from etl.pipeline import run_etl
 from etl.schema import FACT_TABLES, claims, etl_batches, kpi_monthly, kpi_weekly, metadata, quarantine
 from tests.conftest import TEST_SECRET
@@ -54,7 +54,7 @@ def table_frames(engine) -> dict[str, pl.DataFrame]:
         for table in metadata.sorted_tables:
             if table.name.startswith("stage_"):
                 continue
-            frame = read_fast(conn, select(table), table)
+            frame = read_frame(conn, select(table))
             frames[table.name] = frame.drop("batch_id", "started_at", "finished_at", "quarantine_id", strict=False).sort(
                 pl.all())
     return frames
@@ -68,7 +68,7 @@ def test_every_batch_reconciles(any_engine, week46):
             tickets.rows_adjusted) == (7, 4, 2, 1, 1)
     assert all(b.reconciles for b in result.batches)
     with any_engine.connect() as conn:
-        stored = read_fast(conn, select(etl_batches), etl_batches)
+        stored = read_frame(conn, select(etl_batches))
         reasons = conn.execute(select(quarantine.c.row_number, quarantine.c.reason).order_by(quarantine.c.row_number))
         assert reasons.all() == [(6, "unknown_branch"), (7, "bad_timestamp")]
     assert (stored["rows_read"] == stored["rows_loaded"] + stored["rows_quarantined"] + stored["exact_duplicates"]).all()
@@ -124,8 +124,8 @@ def test_no_personal_data_reaches_the_database(any_engine, week46):
 def test_kpi_marts_have_branch_and_region_rows(any_engine, week46):
     run_etl(week46, any_engine, secret=TEST_SECRET)
     with any_engine.connect() as conn:
-        weekly = read_fast(conn, select(kpi_weekly), kpi_weekly)
-        monthly = read_fast(conn, select(kpi_monthly), kpi_monthly)
+        weekly = read_frame(conn, select(kpi_weekly))
+        monthly = read_frame(conn, select(kpi_monthly))
     assert set(weekly["level"]) == {"branch", "region"}
     region = weekly.filter((pl.col("code") == "BTN") & (pl.col("kpi") == "no_show_rate"))
     # Pooled over SRG and PDG: 1 no-show in 4 loaded tickets.

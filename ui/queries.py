@@ -11,14 +11,14 @@ import functools
 
 import polars as pl
 import streamlit as st
-from sqlalchemy import Boolean, Date, DateTime, Engine, Float, Integer, String, and_, func, inspect, or_, select
+from sqlalchemy import Engine, and_, func, inspect, or_, select
 from sqlalchemy.sql import Select
 
 from etl import schema
 from etl.calendar import elapsed_working_days, holidays_between
 from etl.catalogue import COMPLIANCE_INDEX, KPIS
 from etl.contract import PUBLIC_ESCALATION_CHANNELS
-from etl.db import make_engine
+from etl.db import make_engine, read_frame
 from etl.kpis.claims import claim_sla_days
 from etl.kpis.queue import busy_slots
 from etl.settings import database_url
@@ -28,8 +28,6 @@ CATALOGUE_ORDER = pl.DataFrame({"kpi": [k.id for k in KPIS], "kpi_order": list(r
 WAIT_BUCKETS = (5, 10, 15, 20, 30, 45, 60)  # minutes; a last bucket holds longer waits
 AGE_BUCKETS = (1, 3, 5, 10, 20)  # working days; a last bucket holds older records
 RECENT_PERIODS = 12
-_POLARS_TYPES = ((DateTime, pl.Datetime("us")), (Date, pl.Date), (Boolean, pl.Boolean), (Float, pl.Float64),
-                 (Integer, pl.Int64), (String, pl.String))
 
 
 @st.cache_resource(show_spinner=False)
@@ -73,12 +71,9 @@ def clear_caches() -> None:
 
 
 def _read(statement: Select) -> pl.DataFrame:
-    """Run `statement` and type every column from its SQL type, so empty results keep their schema."""
-    overrides = {}
-    for column in statement.selected_columns:
-        overrides[column.name] = next((p for s, p in _POLARS_TYPES if isinstance(column.type, s)), pl.String)
+    """Run `statement`; every column typed as SQL declares it, so empty results keep their schema."""
     with engine().connect() as conn:
-        return pl.read_database(statement, conn, schema_overrides=overrides)
+        return read_frame(conn, statement)
 
 
 def period_bounds(start: dt.date, granularity: str) -> tuple[dt.datetime, dt.datetime]:
