@@ -1,7 +1,6 @@
 """Klaim: are claims paid within SLA, why are they rejected, and how old is the backlog?"""
 import streamlit as st
 
-from etl.catalogue import KPI_BY_ID
 from ui import blocks, charts, filters, queries
 from ui.i18n import t
 
@@ -11,7 +10,8 @@ blocks.header("page_claims", "claims_question")
 st.subheader(t("sla_by_programme"))
 sla = queries.claim_sla(f.scope, f.period, f.granularity)
 if blocks.has_rows(sla):
-    blocks.chart(charts.sla_grid(sla, KPI_BY_ID["claim_paid_within_sla"].default_target, f.lang), key="sla_grid")
+    target = queries.target_in_force(f.granularity, f.region, f.period, "claim_paid_within_sla")
+    blocks.chart(charts.sla_grid(sla, target, f.lang), key="sla_grid")
 
 left, right = st.columns(2)
 with left:

@@ -9,7 +9,7 @@ import streamlit as st
 from sqlalchemy import insert
 
 from etl import schema
-from tests.ui_db import LOADED_AT, _branch, build_known_db
+from tests.ui_db import KNOWN_RAISED_TARGET, LOADED_AT, _branch, build_known_db
 from ui import i18n, queries
 
 WEEK_1, WEEK_2, WEEK_3 = dt.date(2026, 10, 26), dt.date(2026, 11, 2), dt.date(2026, 11, 9)
@@ -138,3 +138,14 @@ def test_rupiah_and_kpi_formats():
     assert i18n.kpi_change(-0.012, "wait_within_sop", "id") == "-1,2 poin"
     assert i18n.date_long(dt.date(2026, 11, 15), "id") == "Minggu, 15 Nov 2026"
     assert i18n.period_label(WEEK_3, "week", "en") == "W46 · 9–15 Nov 2026"
+
+
+
+
+def test_target_in_force_is_the_marts_and_falls_back_to_the_catalogue(known):
+    from etl.catalogue import KPI_BY_ID
+
+    assert queries.target_in_force("week", "R01", WEEK_3, "wait_within_sop") == KNOWN_RAISED_TARGET
+    assert queries.target_in_force("week", "R01", WEEK_1, "wait_within_sop") == 0.9
+    assert queries.target_in_force("week", "R01", WEEK_3, "claim_paid_within_sla") == (
+        KPI_BY_ID["claim_paid_within_sla"].default_target)

@@ -43,6 +43,8 @@ KNOWN_INDEX = {"B1": (90.0, 88.0, 95.0), "B2": (70.0, 55.0, 40.0), "B3": (80.0, 
 # wait_within_sop per code and week as (numerator, denominator); B2 misses the 0.9 target twice running.
 KNOWN_WAIT = {"B1": ((95, 100), (92, 100), (182, 200)), "B2": ((91, 100), (80, 100), (70, 100)),
               "B3": ((9, 10), (5, 10), None), "R01": ((195, 210), (177, 210), (252, 300))}
+# The region raised its wait target in the last week (a target with a later effective_from).
+KNOWN_RAISED_TARGET = 0.92
 
 
 def build_known_db(url: str) -> Engine:
@@ -65,9 +67,10 @@ def build_known_db(url: str) -> Engine:
         for week, part in zip(KNOWN_WEEKS, parts):
             if part is not None:
                 value = part[0] / part[1]
+                target = KNOWN_RAISED_TARGET if (code, week) == (REGION[0], KNOWN_WEEKS[-1]) else 0.9
                 mart.append({"level": level, "code": code, "period_start": week, "kpi": "wait_within_sop",
                              "value": value, "numerator": float(part[0]), "denominator": float(part[1]),
-                             "target": 0.9, "meets_target": value >= 0.9})
+                             "target": target, "meets_target": value >= target})
     _write(engine, schema.kpi_weekly, mart)
     monday = dt.datetime(2026, 11, 9, 8, 0)
     _write(engine, schema.queue_tickets, [

@@ -16,7 +16,7 @@ from sqlalchemy.sql import Select
 
 from etl import schema
 from etl.calendar import elapsed_working_days, holidays_between
-from etl.catalogue import COMPLIANCE_INDEX, KPIS
+from etl.catalogue import COMPLIANCE_INDEX, KPI_BY_ID, KPIS
 from etl.contract import PUBLIC_ESCALATION_CHANNELS
 from etl.db import make_engine, read_frame
 from etl.kpis.claims import claim_sla_days
@@ -168,6 +168,12 @@ def kpi_values(version: str, granularity: str, region: str, first: dt.date, last
         pl.col("code").replace_strict(names, default=pl.col("code")).alias("name"),
         status_of(pl.col("kpi"), pl.col("value"), pl.col("meets_target")).alias("status"),
     ).join(CATALOGUE_ORDER, on="kpi", how="left").sort("level", "code", "period_start", "kpi_order")
+
+
+def target_in_force(granularity: str, region: str, period: dt.date, kpi: str) -> float:
+    """The region's target for `kpi` in the period, as the marts judged it (the catalogue default without data)."""
+    rows = kpi_values(granularity, region, period, period, (kpi,)).filter(pl.col("level") == "region")
+    return rows["target"][0] if rows.height else KPI_BY_ID[kpi].default_target
 
 
 def zone_of(index: pl.Expr) -> pl.Expr:
