@@ -50,7 +50,7 @@ def generate(out_dir: Path, *, seed: int = 7, weeks: int = 52, end: dt.date | No
         tickets = week_tickets(branch_table, week, calendar, _stream(seed, scale, week, "queue_tickets"))
         spoil_rng = _stream(seed, scale, week, "bad_rows")
         for source, rows in ((QUEUE_TICKETS, tickets), (CLAIMS, claims_rows), (COMPLAINTS, complaint_rows)):
-            text = bad_rows.spoil(rows, source.name, spoil_rng)
+            text = bad_rows.spoil(rows, source.name, spoil_rng, week.start)
             written[source.name] += writer.write_week(out_dir, source, week.label, text, file_format)
         if progress is not None:
             progress(week.index + 1, weeks)

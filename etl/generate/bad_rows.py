@@ -21,15 +21,15 @@ UNKNOWN_BRANCHES = ("BTN99", "BTN3", "XXX01", "KC SERANG")
 BAD_TIMESTAMPS = ("2026-13-45 25:00", "kemarin", "31/02/2026 09:15", "jam 9 pagi")
 
 
-def spoil(frame: pl.DataFrame, source_name: str, rng: np.random.Generator) -> pl.DataFrame:
+def spoil(frame: pl.DataFrame, source_name: str, rng: np.random.Generator, week_start: int) -> pl.DataFrame:
     """The week's rows as text with broken, skewed and duplicated rows mixed in."""
     spoilers = {"queue_tickets": _tickets, "claims": _claims, "complaints": _complaints}
-    text = spoilers[source_name](frame, rng)
+    text = spoilers[source_name](frame, rng, week_start)
     # An export that sent some lines twice: the copies come at the end of the file.
     return pl.concat([text, text[np.flatnonzero(rng.random(text.height) < DUPLICATE_RATE)]])
 
 
-def _tickets(frame: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+def _tickets(frame: pl.DataFrame, rng: np.random.Generator, week_start: int) -> pl.DataFrame:
     called = frame["called_at"].is_not_null().to_numpy()
     rows = _kinds(rng, frame.height, ["unknown_branch", "bad_timestamp", "time_order", "bad_code",
                                       "missing_required", "status_mismatch", "bad_rating", "skew"],
@@ -47,11 +47,13 @@ def _tickets(frame: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
     ])
 
 
-def _claims(frame: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+def _claims(frame: pl.DataFrame, rng: np.random.Generator, week_start: int) -> pl.DataFrame:
     has_docs = frame["docs_complete_at"].is_not_null().to_numpy()
+    final = frame["status"].to_numpy() != "in_process"
     rows = _kinds(rng, frame.height, ["unknown_branch", "bad_timestamp", "time_order", "bad_code",
                                       "missing_required", "status_mismatch", "skew"],
-                  eligible={"time_order": has_docs, "skew": has_docs})
+                  eligible={"time_order": has_docs, "skew": has_docs},
+                  breakable=_breakable(final, frame["submitted_at"].to_numpy(), week_start))
     frame = frame.with_columns(
         _moved_before(rng, "docs_complete_at", "submitted_at", rows["time_order"], 10 * MINUTE, 4 * HOUR),
     ).with_columns(_moved_before(rng, "docs_complete_at", "submitted_at", rows["skew"], 1, 90))
@@ -69,11 +71,13 @@ def _claims(frame: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
     ])
 
 
-def _complaints(frame: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+def _complaints(frame: pl.DataFrame, rng: np.random.Generator, week_start: int) -> pl.DataFrame:
     answered = frame["first_response_at"].is_not_null().to_numpy()
+    final = frame["status"].to_numpy() == "resolved"
     rows = _kinds(rng, frame.height, ["unknown_branch", "bad_timestamp", "time_order", "bad_code",
                                       "missing_required", "status_mismatch"],
-                  eligible={"time_order": answered})
+                  eligible={"time_order": answered},
+                  breakable=_breakable(final, frame["received_at"].to_numpy(), week_start))
     frame = frame.with_columns(
         _moved_before(rng, "first_response_at", "received_at", rows["time_order"], 2 * HOUR, 48 * HOUR),
     )
@@ -90,12 +94,22 @@ def _complaints(frame: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
     ])
 
 
-def _kinds(rng, n, names, eligible) -> dict[str, np.ndarray]:
+def _breakable(final: np.ndarray, first_seen: np.ndarray, week_start: int) -> np.ndarray:
+    """Rows a broken export may spoil without leaving a stale record behind for good.
+
+    Breaking the last update of a record loaded in an earlier week would keep its old open state
+    forever (no later file fixes it), which piles up as a false backlog; real exports resend it.
+    """
+    return ~final | (first_seen >= week_start)
+
+
+def _kinds(rng, n, names, eligible, breakable=True) -> dict[str, np.ndarray]:
     """Row mask per kind of spoiling, at most one kind per row; some kinds only fit rows that have the value."""
     taken = np.zeros(n, dtype=bool)
     rows = {}
     for name in names:
-        chosen = (rng.random(n) < (SKEW_RATE if name == "skew" else BROKEN_RATE)) & ~taken & eligible.get(name, True)
+        may = eligible.get(name, True) & (True if name == "skew" else breakable)
+        chosen = (rng.random(n) < (SKEW_RATE if name == "skew" else BROKEN_RATE)) & ~taken & may
         taken |= chosen
         rows[name] = chosen
     return rows

@@ -27,7 +27,7 @@ DOCS_AT_SUBMISSION = dict(branch=0.6, lapak_asik=0.7, jmo=0.85, employer=0.5)
 # Service-level agreement in working days from complete documents to payment (JHT ≤ Rp10 jt via JMO: 1).
 SLA_DAYS = dict(JHT=5, JKK=7, JKM=3, JP=5, JKP=5)
 FAST_JHT_LIMIT = 10_000_000
-ON_TIME_SHARE = 0.94
+ON_TIME_SHARE = 0.975
 STUCK_SHARE = 0.01  # documents never completed within the data: stays in process
 OTHER_REASON_WEIGHT = dict(still_employed=0.15, incomplete_documents=0.15, employer_arrears=0.25,
                            data_mismatch=0.12, other=0.03)
@@ -67,7 +67,8 @@ def week_claims(offices: pl.DataFrame, week: Week, calendar: Calendar, rng: np.r
     # Approval comes shortly before payment, the same working day, never before the documents.
     since_opening = np.maximum(paid % DAY - OFFICE_OPENS, 5 * MINUTE + 1)
     approved = np.maximum(paid - rng.uniform(5 * MINUTE, since_opening).astype(np.int64), docs + MINUTE)
-    decided = np.where(rejected, calendar.office_event(rng, docs, rng.integers(1, 6, n)), approved)
+    # A rejection is decided on the same clock as a payment: within the SLA, or late like a late payment.
+    decided = np.where(rejected, calendar.office_event(rng, docs, paid_after), approved)
     decided = np.where(no_documents, calendar.office_event(rng, submitted, rng.integers(5, 11, n)), decided)
 
     people = draw_people(rng, branch, daily)

@@ -9,23 +9,23 @@ from etl.generate import stories
 from etl.generate.days import DAY, HOUR, Calendar, Week
 from etl.generate.people import draw_people, participant_ids, participant_names
 
-COMPLAINTS_PER_YEAR = {"region": 9_000, "national": 280_000}  # plus the stories' extra complaints
+COMPLAINTS_PER_YEAR = {"region": 3_500, "national": 280_000}  # plus the stories' extra complaints
 WORKING_DAYS_PER_YEAR = 245
 CLOSED_DAY_FACTOR = 0.3  # the call centre and online channels keep receiving at weekends
 CATEGORY_SHARE = dict(queue=0.12, staff_attitude=0.08, staff_absent=0.02, jht_claim=0.25, duplicate_membership=0.07,
                       data_update=0.14, employer_contributions=0.12, jmo_app=0.10, information=0.07, other=0.03)
 # Channel shares (walk_in, call_center, email, social_media, mass_media, jmo, lapor) per kind of complaint.
-SERVICE_CHANNELS = (0.45, 0.15, 0.05, 0.19, 0.01, 0.0, 0.15)
-APP_CHANNELS = (0.05, 0.35, 0.15, 0.20, 0.005, 0.20, 0.045)
-OTHER_CHANNELS = (0.25, 0.30, 0.10, 0.10, 0.005, 0.15, 0.095)
+SERVICE_CHANNELS = (0.50, 0.22, 0.05, 0.03, 0.004, 0.0, 0.196)
+APP_CHANNELS = (0.05, 0.45, 0.15, 0.04, 0.002, 0.24, 0.068)
+OTHER_CHANNELS = (0.25, 0.38, 0.10, 0.02, 0.002, 0.15, 0.098)
 SERVICE_CATEGORIES = ("queue", "staff_attitude", "staff_absent")
 EMPTY_COUNTER_COMPLAINTS = dict(staff_absent=6.0, queue=8.0)  # extra complaints on Serang's empty-counter day
 OUTAGE_APP_COMPLAINTS = 8.0
 RESPONSE_DAYS = (0, 1, 2, 3, 4)
-RESPONSE_SHARE = (0.55, 0.40, 0.03, 0.015, 0.005)
-RESOLVED_ON_TIME = 0.90
+RESPONSE_SHARE = (0.62, 0.355, 0.015, 0.007, 0.003)
+RESOLVED_ON_TIME = 0.95
 REOPENED_SHARE = 0.04
-LONG_OPEN_SHARE = 0.02  # complicated cases that stay open for a month or more
+LONG_OPEN_SHARE = 0.005  # complicated cases that stay open for a month or more
 PARTICIPANT_SHARE = 0.55
 
 

@@ -26,7 +26,7 @@ PRIORITY_SHARE = 0.08
 PRIORITY_GROUP_SHARE = (0.70, 0.18, 0.12)
 NO_SHOW_SHARE = 0.025  # left before being called for reasons other than the wait
 TRANSFER_SHARE = 0.11
-UNRESOLVED_SHARE = 0.02
+UNRESOLVED_SHARE = 0.015
 TRANSFERRED_UNRESOLVED_SHARE = 0.12
 COUNTER_ABSENCE = 0.03  # chance that a counter is not staffed on a given day
 PARTICIPANT_SHARE = 0.60
@@ -170,7 +170,7 @@ def _staffed_counters(rng, codes, counters_per_branch, opens, week, branch_of_ro
 def _ratings(rng, called, wait, outcome):
     """A 1–5 rating on about 30 % of called tickets; long waits and unresolved visits rate lower."""
     unhappy = (wait > 30 * MINUTE) | (outcome == UNRESOLVED)
-    happy_rating = rng.choice(np.arange(1, 6), len(called), p=[0.03, 0.04, 0.08, 0.30, 0.55])
+    happy_rating = rng.choice(np.arange(1, 6), len(called), p=[0.02, 0.03, 0.05, 0.30, 0.60])
     unhappy_rating = rng.choice(np.arange(1, 6), len(called), p=[0.15, 0.20, 0.25, 0.25, 0.15])
     rated = called & (rng.random(len(called)) < RATING_SHARE)
     return np.where(rated, np.where(unhappy, unhappy_rating, happy_rating), -1)
