@@ -12,6 +12,7 @@ st.set_page_config(page_title="Pantau", page_icon=":material/monitoring:", layou
 PAGES = {
     "section_meeting": [("pages/weekly.py", "page_weekly", ":material/groups:", "weekly", True)],
     "section_evaluation": [
+        ("pages/evaluation.py", "page_evaluation", ":material/balance:", "evaluation", False),
         ("pages/trends.py", "page_trends", ":material/show_chart:", "trends", False),
         ("pages/compliance.py", "page_compliance", ":material/rule:", "compliance", False),
         ("pages/compare.py", "page_compare", ":material/compare_arrows:", "compare", False),

@@ -82,5 +82,15 @@ KPIS: tuple[Kpi, ...] = (
 )
 
 KPI_BY_ID: dict[str, Kpi] = {k.id: k for k in KPIS}
+# What a rate KPI's denominator counts, so "182 of 200" can say "tickets" (labels in ui/i18n.py).
+COUNTED: dict[str, str] = {
+    "wait_within_sop": "tickets", "priority_wait_within_sop": "tickets", "no_show_rate": "tickets",
+    "first_visit_resolution": "visits", "handoffs_per_visit": "visits", "unresolved_visit_rate": "visits",
+    "counter_staffing": "busy_hours", "csat": "ratings", "claim_paid_within_sla": "claims",
+    "claim_rejection_rate": "claims", "claim_backlog_over_sla": "claims", "online_claim_share": "claims",
+    "complaint_rate_per_1000": "services", "complaint_response_within_sop": "complaints",
+    "complaint_resolved_within_sop": "complaints", "complaint_backlog_over_sop": "complaints",
+    "complaint_reopen_rate": "complaints",
+}
 COMPLIANCE_INDEX = "sop_compliance_index"
 COMPONENT_KPIS: tuple[str, ...] = tuple(k.id for k in KPIS if k.id != COMPLIANCE_INDEX)

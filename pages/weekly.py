@@ -37,6 +37,16 @@ if blocks.has_rows(tiles):
                 st.caption(f"{t('target')} {'≥' if KPI_BY_ID[kpi].higher_is_better else '≤'} "
                            f"{i18n.kpi_value(row['target'], kpi)}")
 
+st.subheader(t("what_changed"))
+changed = queries.what_changed(f.granularity, f.region, f.period)
+if changed.is_empty():
+    st.success(t("nothing_changed"))
+else:
+    lines = [f"{':red[▼]' if row['direction'] == 'worse' else ':green[▲]'} "
+             f"{i18n.change_sentence(row, f.granularity, f.lang)}" for row in changed.iter_rows(named=True)]
+    st.markdown("\n".join(f"- {line}" for line in lines))
+st.caption(t("what_changed_note"))
+
 st.subheader(t("zone_strip"))
 strip = queries.zone_strip(f.granularity, f.region, f.period, selected=f.picked)
 if blocks.has_rows(strip):

@@ -149,3 +149,44 @@ def test_target_in_force_is_the_marts_and_falls_back_to_the_catalogue(known):
     assert queries.target_in_force("week", "R01", WEEK_1, "wait_within_sop") == 0.9
     assert queries.target_in_force("week", "R01", WEEK_3, "claim_paid_within_sla") == (
         KPI_BY_ID["claim_paid_within_sla"].default_target)
+
+
+def test_league_ranks_branches_with_changes_and_funnel_flags(known):
+    league = queries.league("week", "R01", WEEK_3)
+    assert league.select("code", "rank", "change", "rank_change", "zone").rows() == [
+        ("B1", 1, 7.0, 0, "green"), ("B2", 2, -15.0, 1, "red")]
+    beta = league.row(1, named=True)
+    assert beta["missed"] == ["wait_within_sop"] and beta["worse"] == ["wait_within_sop"]
+
+
+def test_funnel_judges_each_branch_against_the_pooled_rate(known):
+    """Week 3: B1 182/200, B2 70/100, pooled 252/300 = 84 %; B2 lies below the 99.8 % limit at n = 100."""
+    judged, curve = queries.funnel("week", "R01", WEEK_3, "wait_within_sop")
+    assert dict(judged.select("code", "verdict").iter_rows()) == {"B1": "consistent", "B2": "worse"}
+    assert judged["pooled"][0] == pytest.approx(0.84)
+    assert curve["denominator"].max() == pytest.approx(220)
+
+
+def test_what_changed_leaves_out_what_chance_explains(known):
+    """No previous week, nothing to compare; Beta's 91 → 80 of 100 tickets has p = 0.027, not below 1 %."""
+    assert queries.what_changed("week", "R01", WEEK_1).is_empty()
+    assert queries.what_changed("week", "R01", WEEK_2).is_empty()
+
+
+@pytest.mark.parametrize(("lang", "streak", "expected"), [
+    ("id", 0, "Beta: Tunggu ≤ 15 menit turun dari 91,0 % ke 72,0 % (signifikan), kini tidak memenuhi target"),
+    ("id", 3, "Beta: Tunggu ≤ 15 menit turun dari 91,0 % ke 72,0 % (signifikan), 3 minggu berturut-turut di bawah "
+              "target"),
+    ("en", 3, "Beta: Wait ≤ 15 min fell from 91.0% to 72.0% (significant), 3 weeks running below target"),
+])
+def test_a_change_reads_as_one_sentence(lang, streak, expected):
+    row = {"name": "Beta", "kpi": "wait_within_sop", "before": 0.91, "value": 0.72, "meets_target": False,
+           "streak": streak, "branches_alike": None}
+    assert i18n.change_sentence(row, "week", lang) == expected
+
+
+def test_a_shared_change_names_how_many_branches():
+    row = {"name": "Kanwil Banten", "kpi": "online_claim_share", "before": 0.65, "value": 0.28,
+           "meets_target": False, "streak": 1, "branches_alike": 11}
+    assert i18n.change_sentence(row, "week", "id").startswith(
+        "Kanwil Banten: Klaim daring (JMO/Lapak Asik) turun dari 65,0 % ke 28,0 % (signifikan), di 11 cabang")

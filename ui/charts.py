@@ -58,11 +58,12 @@ def zone_label(zone: str, lang: str) -> str:
     return f"{ZONE_SYMBOLS[zone]} {i18n.code_label(zone, lang)}"
 
 
-def _parts_text(numerator: float | None, denominator: float | None, lang: str) -> str:
-    """`182 dari 200` for rates; empty for KPIs without a denominator."""
+def _parts_text(numerator: float | None, denominator: float | None, lang: str, noun: str = "") -> str:
+    """`182 dari 200 tiket` for rates; empty for KPIs without a denominator."""
     if numerator is None or denominator is None:
         return ""
-    return f"{i18n.number(numerator, 0, lang)} {i18n.t('of', lang)} {i18n.number(denominator, 0, lang)}"
+    return (f"{i18n.number(numerator, 0, lang)} {i18n.t('of', lang)} {i18n.number(denominator, 0, lang)}"
+            + (f" {noun}" if noun else ""))
 
 
 def zone_strip(frame: pl.DataFrame, granularity: str, lang: str) -> go.Figure:
@@ -135,7 +136,7 @@ def kpi_heatmap(frame: pl.DataFrame, lang: str) -> go.Figure:
 def _cell_hover(name: str, kpi: str, row: dict | None, lang: str) -> str:
     if row is None:
         return f"{name}<br>{i18n.kpi_label(kpi, lang)}: {i18n.t('no_value', lang)}"
-    parts = _parts_text(row["numerator"], row["denominator"], lang)
+    parts = _parts_text(row["numerator"], row["denominator"], lang, i18n.counted(kpi, lang))
     return (f"{name}<br>{i18n.kpi_label(kpi, lang)}: <b>{i18n.kpi_value(row['value'], kpi, lang)}</b>"
             + (f" ({parts})" if parts else "")
             + f"<br>{i18n.t('target', lang)}: {i18n.kpi_value(row['target'], kpi, lang)}")
@@ -186,7 +187,7 @@ def _period_ticks(figure: go.Figure, starts: list, granularity: str, lang: str, 
 def _kpi_line(rows: pl.DataFrame, kpi: str, granularity: str, lang: str, colour: str, width: int, dash: str):
     name = rows["name"][0]
     hover = [f"{name} · {i18n.period_label(p, granularity, lang)}<br><b>{i18n.kpi_value(v, kpi, lang)}</b>"
-             + (f" ({_parts_text(n, d, lang)})" if d is not None else "")
+             + (f" ({_parts_text(n, d, lang, i18n.counted(kpi, lang))})" if d is not None else "")
              + f"<br>{i18n.t('target', lang)}: {i18n.kpi_value(t, kpi, lang)}"
              for p, v, n, d, t in rows.select("period_start", "value", "numerator", "denominator", "target").iter_rows()]
     return go.Scatter(
@@ -376,7 +377,7 @@ def sla_grid(frame: pl.DataFrame, target: float, lang: str) -> go.Figure:
             row_z.append(_zone_code(status))
             row_text.append("–" if r is None else
                             f"{ZONE_SYMBOLS[status]} {i18n.number(r['share'] * 100, 1, lang)} %<br>"
-                            f"{_parts_text(r['within_sla'], r['paid'], lang)}")
+                            f"{_parts_text(r['within_sla'], r['paid'], lang, i18n.t('claims_counted', lang))}")
         z.append(row_z), text.append(row_text)
     figure = go.Figure(go.Heatmap(
         z=z, x=[i18n.code_label(c, lang) for c in channels], y=programmes, text=text, texttemplate="%{text}",
@@ -431,3 +432,72 @@ def volume_bars(frame: pl.DataFrame, lang: str) -> go.Figure:
     figure.update_yaxes(title=i18n.t("complaints", lang))
     return _layout(figure, lang, height=420)
 
+
+
+VERDICT_STYLE = {"worse": (ZONE_COLOURS["red"], "diamond", 16), "better": (ZONE_COLOURS["green"], "star", 16),
+                 "consistent": (REGION_COLOUR, "circle", 11)}
+
+
+def funnel_plot(judged: pl.DataFrame, curve: pl.DataFrame, kpi: str, lang: str) -> go.Figure:
+    """Branches (rate against cases) inside 95 % and 99.8 % bands around the region; flagged ones called out."""
+    figure = go.Figure()
+    x = curve["denominator"].to_list()
+    for level, opacity, dash in (("998", 0.10, "dash"), ("95", 0.18, "dot")):
+        figure.add_trace(go.Scatter(x=x, y=curve[f"upper_{level}"].to_list(), mode="lines", hoverinfo="skip",
+                                    line={"color": REGION_COLOUR, "width": 1.5, "dash": dash}, showlegend=False))
+        figure.add_trace(go.Scatter(x=x, y=curve[f"lower_{level}"].to_list(), mode="lines", hoverinfo="skip",
+                                    line={"color": REGION_COLOUR, "width": 1.5, "dash": dash}, fill="tonexty",
+                                    fillcolor=f"rgba(127,127,127,{opacity})", name=i18n.t(f"limit_{level}", lang)))
+    pooled = judged["pooled"][0]
+    figure.add_trace(go.Scatter(x=[x[0], x[-1]], y=[pooled, pooled], mode="lines", name=i18n.t("pooled_rate", lang),
+                                line={"color": REGION_COLOUR, "width": 3}, hoverinfo="skip"))
+    for verdict, (colour, symbol, size) in VERDICT_STYLE.items():
+        rows = judged.filter(pl.col("verdict") == verdict)
+        if rows.is_empty():
+            continue
+        hover = [f"<b>{r['name']}</b>: {i18n.kpi_value(r['value'], kpi, lang)} "
+                 f"({_parts_text(r['numerator'], r['denominator'], lang, i18n.counted(kpi, lang))})<br>"
+                 f"{i18n.t('pooled_rate', lang)}: {i18n.kpi_value(pooled, kpi, lang)}<br>"
+                 f"{i18n.t('verdict_' + verdict, lang)}" for r in rows.iter_rows(named=True)]
+        figure.add_trace(go.Scatter(
+            x=rows["denominator"].to_list(), y=rows["rate"].to_list(), mode="markers+text",
+            text=rows["name"].to_list(), textposition="top center", name=i18n.t(f"verdict_{verdict}", lang),
+            marker={"color": colour, "symbol": symbol, "size": size, "line": {"color": "white", "width": 1}},
+            textfont={"size": FONT_SIZE - 2 if verdict == "consistent" else FONT_SIZE, "color": colour},
+            customdata=hover, hovertemplate="%{customdata}<extra></extra>",
+        ))
+    figure.update_xaxes(title=f"{i18n.t('funnel_x', lang)}: {i18n.counted(kpi, lang)}", rangemode="tozero")
+    figure.update_yaxes(title=i18n.kpi_label(kpi, lang), tickformat=i18n.d3_format(kpi))
+    return _layout(figure, lang, height=520)
+
+
+SIGNAL_STYLE = {"outside": ("diamond", 16), "run": ("square", 12)}
+
+
+def control_chart(frame: pl.DataFrame, kpi: str, granularity: str, lang: str, baseline: int) -> go.Figure:
+    """A branch's KPI with its centre line and control limits; points that signal a special cause are marked."""
+    shown = frame.tail(frame.height - baseline) if frame.height > baseline else frame
+    x = shown["period_start"].to_list()
+    figure = go.Figure()
+    for column, name, dash in (("upper", i18n.t("control_limits", lang), "dash"), ("lower", None, "dash"),
+                               ("centre", i18n.t("centre_line", lang), "solid")):
+        figure.add_trace(go.Scatter(x=x, y=shown[column].to_list(), mode="lines", name=name, showlegend=bool(name),
+                                    line={"color": REGION_COLOUR, "width": 2, "dash": dash, "shape": "hvh"},
+                                    hoverinfo="skip"))
+    hover = [f"{i18n.period_label(p, granularity, lang)}: <b>{i18n.kpi_value(v, kpi, lang)}</b>"
+             + (f"<br>{i18n.t('signal_' + s, lang)}" if s else "")
+             for p, v, s in shown.select("period_start", "value", "signal").iter_rows()]
+    figure.add_trace(go.Scatter(x=x, y=shown["value"].to_list(), mode="lines+markers", name=i18n.kpi_label(kpi, lang),
+                                line={"color": SERIES_COLOURS[0], "width": 3}, marker={"size": 8},
+                                customdata=hover, hovertemplate="%{customdata}<extra></extra>"))
+    for signal, (symbol, size) in SIGNAL_STYLE.items():
+        points = shown.filter(pl.col("signal") == signal)
+        if points.height:
+            figure.add_trace(go.Scatter(
+                x=points["period_start"].to_list(), y=points["value"].to_list(), mode="markers",
+                name=i18n.t(f"signal_{signal}", lang), hoverinfo="skip",
+                marker={"symbol": symbol, "size": size, "color": ZONE_COLOURS["red"],
+                        "line": {"color": "white", "width": 1}}))
+    figure.update_yaxes(tickformat=i18n.d3_format(kpi), title=i18n.kpi_label(kpi, lang))
+    _period_ticks(figure, x, granularity, lang)
+    return _layout(figure, lang, height=440)

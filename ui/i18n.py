@@ -8,7 +8,7 @@ import datetime as dt
 
 import streamlit as st
 
-from etl.catalogue import KPI_BY_ID
+from etl.catalogue import COUNTED, KPI_BY_ID
 
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT_LANGUAGE = "id"
@@ -39,6 +39,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page_claims": ("Klaim", "Claims"),
     "page_complaints": ("Pengaduan", "Complaints"),
     "page_data": ("Data & ETL", "Data & ETL"),
+    "page_evaluation": ("Evaluasi", "Evaluation"),
+    "page_follow_ups": ("Tindak Lanjut", "Follow-ups"),
+    "page_report_card": ("Rapor Cabang", "Branch report card"),
     # states
     "empty_db": ("Basis data masih kosong.", "The database is empty."),
     "load_demo": ("Muat data demo", "Load demo data"),
@@ -63,6 +66,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_value": ("Tanpa data", "No data"),
     "of": ("dari", "of"),
     "tickets": ("tiket", "tickets"),
+    "visits": ("kunjungan", "visits"),
+    "busy_hours": ("jam sibuk", "busy hours"),
+    "ratings": ("penilaian", "ratings"),
+    "claims_counted": ("klaim", "claims"),
+    "complaints_counted": ("pengaduan", "complaints"),
+    "services": ("layanan", "services"),
     "count": ("Jumlah", "Count"),
     "share_of_tickets": ("Bagian tiket", "Share of tickets"),
     "minutes": ("menit", "minutes"),
@@ -87,6 +96,55 @@ STRINGS: dict[str, tuple[str, str]] = {
     "follow_ups": ("Tindak lanjut jatuh tempo minggu ini", "Follow-ups due this week"),
     "follow_ups_pending": ("Belum ada: fitur tindak lanjut menyusul.", "None yet: follow-up tracking comes later."),
     "previous_value": ("Periode sebelumnya", "Previous period"),
+    "what_changed": ("Apa yang berubah", "What changed"),
+    "nothing_changed": ("Tidak ada perubahan yang signifikan dan berarti dibanding periode sebelumnya.",
+                        "No change that is both significant and material against the previous period."),
+    "what_changed_note": ("Hanya perubahan yang signifikan secara statistik (tingkat penemuan palsu 1 %) dan cukup "
+                          "besar untuk ditindaklanjuti; naik-turun biasa tidak ditampilkan.",
+                          "Only changes that are statistically significant (1 % false discovery rate) and large "
+                          "enough to act on; ordinary ups and downs are left out."),
+    # evaluation
+    "evaluation_question": ("Perbedaan mana yang nyata pada {period}?", "Which differences are real in {period}?"),
+    "evaluation_note": ("Cabang di dalam corong **konsisten dengan wilayah**: selisihnya masih dalam batas kebetulan. "
+                        "Zona merah saja bukan vonis; yang perlu ditindaklanjuti adalah cabang yang **signifikan lebih "
+                        "buruk** (di luar batas 99,8 %).",
+                        "A branch inside the funnel is **consistent with the region**: its difference is within chance. "
+                        "A red zone alone is not a verdict; act on branches that are **significantly worse** (outside "
+                        "the 99.8 % limit)."),
+    "league_title": ("Klasemen cabang", "League table"),
+    "league_hint": ("Pilih baris untuk melihat grafik kendali cabang itu di bawah.",
+                    "Select a row to see that branch's control chart below."),
+    "rank": ("Peringkat", "Rank"),
+    "rank_change": ("Naik/turun", "Rank change"),
+    "missed_kpis": ("Indikator meleset", "KPIs missed"),
+    "worse_than_region": ("Signifikan lebih buruk", "Significantly worse"),
+    "better_than_region": ("Signifikan lebih baik", "Significantly better"),
+    "funnel_heading": ("Diagram corong: siapa yang benar-benar berbeda?", "Funnel plot: who is really different?"),
+    "control_heading": ("Grafik kendali: apakah cabang berubah dari kebiasaannya?",
+                        "Control chart: has the branch moved beyond its usual noise?"),
+    "funnel_kpi": ("Indikator untuk diagram corong", "KPI for the funnel plot"),
+    "funnel_x": ("Jumlah kasus (penyebut)", "Number of cases (denominator)"),
+    "pooled_rate": ("Rata-rata wilayah", "Region (pooled)"),
+    "limit_95": ("Batas 95 %", "95 % limits"),
+    "limit_998": ("Batas 99,8 %", "99.8 % limits"),
+    "verdict_worse": ("signifikan lebih buruk", "significantly worse"),
+    "verdict_better": ("signifikan lebih baik", "significantly better"),
+    "verdict_consistent": ("konsisten dengan wilayah", "consistent with the region"),
+    "overdispersed": ("Sebaran antarcabang jauh melebihi kebetulan (φ = {phi}); batas diperlebar (Spiegelhalter 2005).",
+                      "Branches differ far more than chance allows (φ = {phi}); limits widened (Spiegelhalter 2005)."),
+    "control_title": ("Grafik kendali: {kpi}, {branch}", "Control chart: {kpi}, {branch}"),
+    "control_branch": ("Cabang untuk grafik kendali", "Branch for the control chart"),
+    "control_kpi": ("Indikator untuk grafik kendali", "KPI for the control chart"),
+    "control_note": ("Batas dari 12 periode sebelum yang ditampilkan. ◆ di luar batas, ■ 8 titik berturut-turut di "
+                     "satu sisi garis tengah.",
+                     "Limits from the 12 periods before those shown. ◆ outside the limits, ■ 8 points in a row on one "
+                     "side of the centre line."),
+    "control_short": ("Belum cukup riwayat: grafik kendali butuh 12 periode sebelumnya.",
+                      "Not enough history: a control chart needs 12 earlier periods."),
+    "centre_line": ("Garis tengah", "Centre line"),
+    "control_limits": ("Batas kendali", "Control limits"),
+    "signal_outside": ("di luar batas", "outside the limits"),
+    "signal_run": ("8 berturut-turut satu sisi", "run of 8 on one side"),
     # trends
     "trends_question": ("Bagaimana indikator ini bergerak dari waktu ke waktu?", "How does this KPI move over time?"),
     "small_multiples": ("Semua indikator untuk {branch}", "Every KPI for {branch}"),
@@ -243,6 +301,14 @@ def rupiah(value: float | None, lang: str | None = None) -> str:
     return f"Rp{number(value, 0, lang)}"
 
 
+def counted(kpi: str, lang: str | None = None) -> str:
+    """What a rate KPI's denominator counts (`tiket`, `klaim`, …); empty for other KPIs."""
+    noun = COUNTED.get(kpi)
+    if noun is None:
+        return ""
+    return t(f"{noun}_counted" if noun in ("claims", "complaints") else noun, lang)
+
+
 def kpi_value(value: float | None, kpi: str, lang: str | None = None) -> str:
     """A KPI value in its unit: shares as percentages, minutes and days with their unit."""
     if value is None:
@@ -321,3 +387,24 @@ def period_short(start: dt.date, granularity: str, lang: str | None = None) -> s
 def weekday_short(index: int, lang: str | None = None) -> str:
     """Mon…Sun as three letters (0 = Monday)."""
     return _WEEKDAYS[lang or current_language()][index][:3]
+
+
+def change_sentence(row: dict, granularity: str, lang: str | None = None) -> str:
+    """`Serang: Tunggu ≤ 15 menit turun dari 91,0 % ke 72,0 % (signifikan), 3 minggu berturut-turut di bawah target`."""
+    lang = lang or current_language()
+    kpi, english = row["kpi"], lang == "en"
+    went = ("rose" if english else "naik") if row["value"] > row["before"] else ("fell" if english else "turun")
+    text = (f"{row['name']}: {kpi_label(kpi, lang)} {went} {'from' if english else 'dari'} "
+            f"{kpi_value(row['before'], kpi, lang)} {'to' if english else 'ke'} {kpi_value(row['value'], kpi, lang)} "
+            f"({'significant' if english else 'signifikan'})")
+    if row.get("branches_alike"):
+        text += f", {'in' if english else 'di'} {row['branches_alike']} {'branches' if english else 'cabang'}"
+    streak = row.get("streak") or 0
+    if streak >= 2:
+        unit = {"week": ("minggu", "weeks"), "month": ("bulan", "months")}[granularity][english]
+        side = (("below", "di bawah") if KPI_BY_ID[kpi].higher_is_better else ("above", "di atas"))[not english]
+        text += (f", {streak} {unit} running {side} target" if english
+                 else f", {streak} {unit} berturut-turut {side} target")
+    elif row["meets_target"] is False:
+        text += ", now missing its target" if english else ", kini tidak memenuhi target"
+    return text

@@ -14,7 +14,7 @@ import streamlit as st
 from sqlalchemy import Engine, and_, func, inspect, or_, select
 from sqlalchemy.sql import Select
 
-from etl import schema
+from etl import evaluation, schema, stats
 from etl.calendar import elapsed_working_days, holidays_between
 from etl.catalogue import COMPLIANCE_INDEX, KPI_BY_ID, KPIS
 from etl.contract import PUBLIC_ESCALATION_CHANNELS
@@ -262,6 +262,57 @@ def compliance_matrix(granularity: str, region: str, period: dt.date, selected: 
 def comparison(granularity: str, region: str, period: dt.date, picked: tuple[str, ...]) -> pl.DataFrame:
     """Every KPI for the picked branches and the region in one period, long form."""
     return kpi_values(granularity, region, period, period).filter(pl.col("code").is_in([region, *picked]))
+
+
+# --- evaluation ---------------------------------------------------------------------------------------------------------
+
+def _two_periods(granularity: str, region: str, period: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Mart rows (branches and region) of the period and of the one before (empty when there is none)."""
+    starts = recent_periods(granularity, period, 2)
+    rows = kpi_values(granularity, region, starts[0], period)
+    before = rows.filter(pl.col("period_start") == starts[0]) if len(starts) == 2 else rows.clear()
+    return rows.filter(pl.col("period_start") == period), before
+
+
+@versioned
+def league(version: str, granularity: str, region: str, period: dt.date) -> pl.DataFrame:
+    """Every branch of the region ranked by compliance index, with zone, changes, misses and funnel flags."""
+    now, before = _two_periods(granularity, region, period)
+    branch = pl.col("level") == "branch"
+    table = evaluation.league_table(now.filter(branch), before.filter(branch))
+    names = branch_names()
+    return table.with_columns(pl.col("code").replace_strict(names, default=pl.col("code")).alias("name"),
+                              zone_of(pl.col("index")).alias("zone"))
+
+
+@versioned
+def funnel(version: str, granularity: str, region: str, period: dt.date, kpi: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(branches of the period on one rate KPI with their funnel verdict, the bands to draw)."""
+    rows = kpi_values(granularity, region, period, period, (kpi,)).filter(pl.col("level") == "branch")
+    judged = evaluation.funnel_kpi(rows, kpi).drop_nulls("rate")
+    return judged, evaluation.funnel_curve(judged, kpi)
+
+
+@versioned
+def control_chart(version: str, granularity: str, region: str, branch: str, kpi: str, period: dt.date,
+                  shown: int = 2 * RECENT_PERIODS) -> pl.DataFrame:
+    """One branch's KPI up to the period: `shown` periods judged against limits from the 12 before them."""
+    starts = recent_periods(granularity, period, shown + stats.BASELINE_PERIODS)
+    rows = kpi_values(granularity, region, starts[0], period, (kpi,)).filter(pl.col("code") == branch)
+    return evaluation.control_chart(rows, kpi)
+
+
+@versioned
+def what_changed(version: str, granularity: str, region: str, period: dt.date) -> pl.DataFrame:
+    """The period's significant and material changes against the one before, most important first."""
+    starts = recent_periods(granularity, period, stats.BASELINE_PERIODS + 2)
+    if len(starts) < 2:
+        return pl.DataFrame(schema=evaluation.CHANGE_SCHEMA)
+    rows = kpi_values(granularity, region, starts[0], period)
+    found = evaluation.changes(rows.filter(pl.col("period_start") == period),
+                               rows.filter(pl.col("period_start") == starts[-2]),
+                               rows.filter(pl.col("period_start") < starts[-2]))
+    return found.with_columns(pl.col("code").replace_strict(branch_names(), default=pl.col("code")).alias("name"))
 
 
 # --- queue facts -------------------------------------------------------------------------------------------------------

@@ -48,3 +48,24 @@ def comparison(frame: pl.DataFrame, codes: list[str], names: dict[str, str], lan
         **{names.get(code, code): [shown(code, k) for k in kpis] for code in codes},
         i18n.t("target", lang): [i18n.kpi_value(targets[k], k, lang) for k in kpis],
     })
+
+
+def league(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """Rank, branch, index, zone, changes, and the KPIs missed or significantly off the region, in words."""
+    def labels(kpis: list[str]) -> str:
+        return ", ".join(i18n.kpi_label(k, lang) for k in kpis) or "–"
+
+    def moved(change: int | None) -> str:
+        return "–" if change is None else ("▲ " if change > 0 else "▼ " if change < 0 else "= ") + str(abs(change))
+
+    return pl.DataFrame({
+        i18n.t("rank", lang): frame["rank"],
+        i18n.t("branch", lang): frame["name"],
+        i18n.kpi_label(COMPLIANCE_INDEX, lang): [i18n.number(v, 1, lang) for v in frame["index"]],
+        i18n.t("zone", lang): [zone_label(z, lang) for z in frame["zone"]],
+        i18n.t("change", lang): [i18n.kpi_change(c, COMPLIANCE_INDEX, lang) or "–" for c in frame["change"]],
+        i18n.t("rank_change", lang): [moved(c) for c in frame["rank_change"]],
+        i18n.t("worse_than_region", lang): [labels(k) for k in frame["worse"]],
+        i18n.t("better_than_region", lang): [labels(k) for k in frame["better"]],
+        i18n.t("missed_kpis", lang): [labels(k) for k in frame["missed"]],
+    })

@@ -1,0 +1,55 @@
+"""Evaluasi: which differences between branches are real, and which branch changed beyond its normal noise?"""
+import streamlit as st
+
+from etl import evaluation, stats
+from etl.catalogue import KPIS
+from ui import blocks, charts, filters, i18n, queries, tables
+from ui.i18n import t
+
+f = filters.current()
+blocks.header("page_evaluation", "evaluation_question", period=f.period_text)
+st.info(t("evaluation_note"), icon=":material/balance:")
+
+st.subheader(t("league_title"))
+ranked = queries.league(f.granularity, f.region, f.period)
+if f.picked:
+    ranked = ranked.filter(ranked["code"].is_in(f.picked))
+chosen_branch = None
+if blocks.has_rows(ranked):
+    st.caption(t("league_hint"))
+    picked = blocks.selected_row(blocks.table(tables.league(ranked, f.lang), key="league", select_rows=True))
+    chosen_branch = ranked["code"][picked] if picked is not None else None
+
+st.subheader(t("funnel_heading"))
+rate_kpis = list(evaluation.FUNNEL_KPIS)
+filters.default_value("fk", rate_kpis, "wait_within_sop")
+funnel_kpi = st.selectbox(t("funnel_kpi"), rate_kpis, format_func=i18n.kpi_label, key="fk")
+filters.mirror("fk", funnel_kpi)
+judged, curve = queries.funnel(f.granularity, f.region, f.period, funnel_kpi)
+if blocks.has_rows(judged):
+    phi = judged["phi"][0]
+    if phi > 1:
+        st.caption(t("overdispersed", phi=i18n.number(phi, 1, f.lang)))
+    blocks.chart(charts.funnel_plot(judged, curve, funnel_kpi, f.lang), key="funnel")
+
+st.subheader(t("control_heading"))
+names = queries.branch_names()
+codes = ranked["code"].to_list() or list(f.scope)
+left, right = st.columns(2)
+# The branch picked in the league table wins; otherwise the last branch of the table (the one most behind).
+if chosen_branch:
+    st.session_state["cb"] = chosen_branch
+filters.default_value("cb", codes, codes[-1] if codes else None)
+branch = left.selectbox(t("control_branch"), codes, format_func=lambda c: names.get(c, c), key="cb")
+kpis = [k.id for k in KPIS]
+filters.default_value("ck", kpis, funnel_kpi)
+kpi = right.selectbox(t("control_kpi"), kpis, format_func=i18n.kpi_label, key="ck")
+if branch:
+    chart = queries.control_chart(f.granularity, f.region, branch, kpi, f.period)
+    if chart["centre"].drop_nulls().is_empty():
+        st.info(t("control_short"))
+    elif blocks.has_rows(chart):
+        st.markdown(f"**{t('control_title', kpi=i18n.kpi_label(kpi), branch=names.get(branch, branch))}**")
+        st.caption(t("control_note"))
+        blocks.chart(charts.control_chart(chart, kpi, f.granularity, f.lang, stats.BASELINE_PERIODS),
+                     key="control_chart")
