@@ -7,12 +7,16 @@ Grains:
 - etl_batches: one row per raw file loaded (or failed).
 - sop_targets: one row per kpi × region_code × effective_from.
 - kpi_weekly / kpi_monthly: one row per level × code × period_start × kpi.
+- follow_ups: one row per action item agreed in a weekly meeting, as last saved.
+- follow_up_history: one row per saved version of an item (follow_up_id × version).
+The follow-up tables are written by people, not by the ETL: no load, rerun or demo reload touches them.
 Timestamps are local time (Asia/Jakarta, WIB) without an offset, as the raw exports give them.
 """
 from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger, Boolean, Column, Date, DateTime, Float, Index, Integer, MetaData, String, Table, Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -150,6 +154,49 @@ def _kpi_mart(name: str) -> Table:
 
 kpi_weekly = _kpi_mart("kpi_weekly")
 kpi_monthly = _kpi_mart("kpi_monthly")
+
+
+def _follow_up_fields() -> list[Column]:
+    """The editable fields of a follow-up, shared by the item and its history so a snapshot holds all of them."""
+    return [
+        Column("kpi", String(64)),  # a catalogue KPI id; null for a free topic
+        Column("topic", String(200), nullable=False),
+        Column("agreed", Text, nullable=False),
+        Column("owner", String(120), nullable=False),
+        Column("due_date", Date, nullable=False),
+        Column("status", String(16), nullable=False),  # open | in_progress | done | dropped
+        Column("notes", Text),
+    ]
+
+
+follow_ups = Table(
+    "follow_ups", metadata,
+    Column("follow_up_id", Integer, primary_key=True, autoincrement=True),
+    Column("branch_code", String(32), nullable=False),
+    Column("granularity", String(8), nullable=False),  # week | month: the view the meeting was looking at
+    Column("raised_period", Date, nullable=False),  # period_start the item was raised in
+    *_follow_up_fields(),
+    Column("version", Integer, nullable=False),  # 1 on creation, +1 per saved change: guards against lost edits
+    Column("created_at", DateTime),
+    Column("created_by", String(120)),
+    Column("updated_at", DateTime),
+    Column("updated_by", String(120)),
+    Index("ix_follow_ups_branch_due", "branch_code", "due_date"),
+    Index("ix_follow_ups_status", "status"),
+)
+
+follow_up_history = Table(
+    "follow_up_history", metadata,
+    Column("history_id", Integer, primary_key=True, autoincrement=True),
+    Column("follow_up_id", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("changed_at", DateTime, nullable=False),
+    Column("changed_by", String(120), nullable=False),
+    Column("action", String(16), nullable=False),  # created | updated
+    *_follow_up_fields(),
+    # Its index leads with follow_up_id, so it also serves reading one item's history.
+    UniqueConstraint("follow_up_id", "version", name="uq_follow_up_history_version"),
+)
 
 FACT_TABLES = {"branches": branches, "queue_tickets": queue_tickets, "claims": claims, "complaints": complaints}
 KPI_MARTS = {"week": kpi_weekly, "month": kpi_monthly}
