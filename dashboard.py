@@ -10,7 +10,10 @@ from ui.i18n import t
 st.set_page_config(page_title="Pantau", page_icon=":material/monitoring:", layout="wide")
 
 PAGES = {
-    "section_meeting": [("pages/weekly.py", "page_weekly", ":material/groups:", "weekly", True)],
+    "section_meeting": [
+        ("pages/weekly.py", "page_weekly", ":material/groups:", "weekly", True),
+        ("pages/follow_ups.py", "page_follow_ups", ":material/task_alt:", "follow-ups", False),
+    ],
     "section_evaluation": [
         ("pages/evaluation.py", "page_evaluation", ":material/balance:", "evaluation", False),
         ("pages/trends.py", "page_trends", ":material/show_chart:", "trends", False),

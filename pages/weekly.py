@@ -54,27 +54,44 @@ if blocks.has_rows(strip):
 
 st.subheader(t("needs_attention"))
 red, missed = queries.needs_attention(f.granularity, f.region, f.period, f.picked)
+
+
+def act_on(branch: str, kpi: str | None, key: str) -> None:
+    """The two things a meeting does with a flagged row: look closer, or record what was agreed."""
+    left, right = st.columns(2)
+    if left.button(t("open_trend"), key=f"{key}_trend", icon=":material/show_chart:"):
+        filters.drill_to_trend(branch, kpi)
+    if right.button(t("follow_up_this"), key=f"{key}_follow_up", type="primary", icon=":material/add_task:"):
+        filters.draft_follow_up(branch, kpi, f)
+
+
 left, right = st.columns(2)
 with left:
     st.markdown(f"**{t('red_branches')}**")
     if red.is_empty():
         st.success(t("none_red"))
     else:
-        st.caption(t("click_hint"))
+        st.caption(t("select_to_act"))
         shown = tables.zones(red, f.granularity, f.lang)
         picked = blocks.selected_row(blocks.table(shown, key="red_branches", select_rows=True))
         if picked is not None:
-            filters.drill_to_trend(red["branch_code"][picked])
+            act_on(red["branch_code"][picked], None, "red")
 with right:
     st.markdown(f"**{t('missed_twice')}**")
     if missed.is_empty():
         st.success(t("none_missed"))
     else:
-        st.caption(t("click_hint"))
+        st.caption(t("select_to_act"))
         picked = blocks.selected_row(blocks.table(tables.missed_kpis(missed, f.lang), key="missed_twice",
                                                   select_rows=True))
         if picked is not None:
-            filters.drill_to_trend(missed["code"][picked], missed["kpi"][picked])
+            act_on(missed["code"][picked], missed["kpi"][picked], "missed")
 
 st.subheader(t("follow_ups"))
-st.info(t("follow_ups_pending"))
+due = queries.open_follow_ups(f.region, f.period, f.granularity)
+if f.picked:
+    due = due.filter(due["branch_code"].is_in(f.picked))
+if due.is_empty():
+    st.info(t("no_follow_ups_due"))
+else:
+    blocks.table(tables.follow_ups(due, f.lang), key="follow_ups_due")

@@ -19,6 +19,7 @@ from ui.i18n import t
 
 ENTRY = Path(__file__).resolve().parent.parent / "dashboard.py"
 DRILL_KEY = "drill_branch"
+DRAFT_KEY = "follow_up_draft"
 FILTERS_KEY = "filters"
 
 
@@ -37,7 +38,7 @@ class Filters:
 
 
 URL_READ_KEY = "url_read"
-SINGLE_VALUED = ("lang", "g", "r", "p", "kpi")
+SINGLE_VALUED = ("lang", "g", "r", "p", "kpi", "fk")
 MULTI_VALUED = ("b", "cmp")
 
 
@@ -146,6 +147,22 @@ def drill_to_trend(branch_code: str, kpi: str | None = None) -> None:
     """Open the trend page for one branch, and one KPI when given (called from click handlers)."""
     st.session_state[DRILL_KEY] = (branch_code, kpi)
     st.switch_page("pages/trends.py")
+
+
+def draft_follow_up(branch_code: str, kpi: str | None, filters: Filters) -> None:
+    """Open the follow-up form with the branch, KPI and period filled in (called from click handlers)."""
+    st.session_state[DRAFT_KEY] = {"branch_code": branch_code, "kpi": kpi, "granularity": filters.granularity,
+                                   "raised_period": filters.period}
+    st.switch_page("pages/follow_ups.py")
+
+
+def draft() -> dict | None:
+    """The follow-up prefilled by another page; it stays until the item is created, so the form keeps its values."""
+    return st.session_state.get(DRAFT_KEY)
+
+
+def drop_draft() -> None:
+    st.session_state.pop(DRAFT_KEY, None)
 
 
 def current() -> Filters:

@@ -94,7 +94,49 @@ STRINGS: dict[str, tuple[str, str]] = {
     "none_red": ("Tidak ada cabang di zona merah.", "No branch is in the red zone."),
     "none_missed": ("Tidak ada indikator yang meleset dua kali berturut-turut.", "No KPI missed target twice running."),
     "follow_ups": ("Tindak lanjut jatuh tempo minggu ini", "Follow-ups due this week"),
-    "follow_ups_pending": ("Belum ada: fitur tindak lanjut menyusul.", "None yet: follow-up tracking comes later."),
+    "no_follow_ups_due": ("Tidak ada tindak lanjut yang jatuh tempo.", "No follow-up is due."),
+    # follow-ups
+    "follow_ups_question": ("Apa yang disepakati, siapa yang menindaklanjuti, dan apakah indikatornya pulih?",
+                            "What was agreed, who follows it up, and did the KPI recover?"),
+    "your_name": ("Nama Anda (dicatat di riwayat)", "Your name (kept in the history)"),
+    "name_needed": ("Isi nama Anda dulu: setiap perubahan dicatat dengan nama dan waktunya.",
+                    "Enter your name first: every change is kept with who and when."),
+    "new_follow_up": ("Tindak lanjut baru", "New follow-up"),
+    "free_topic": ("— topik lain (tanpa indikator) —", "— other topic (no KPI) —"),
+    "topic": ("Topik", "Topic"),
+    "agreed": ("Yang disepakati", "What was agreed"),
+    "owner": ("Penanggung jawab", "Owner"),
+    "due_date": ("Jatuh tempo", "Due date"),
+    "status": ("Status", "Status"),
+    "notes": ("Catatan", "Notes"),
+    "raised_in": ("Diangkat pada", "Raised in"),
+    "recovery": ("Pemulihan", "Recovery"),
+    "save": ("Simpan", "Save"),
+    "saved": ("Tersimpan (versi {version}).", "Saved (version {version})."),
+    "create": ("Buat tindak lanjut", "Create follow-up"),
+    "created": ("Tindak lanjut #{id} dibuat.", "Follow-up #{id} created."),
+    "follow_up_list": ("Daftar tindak lanjut", "Follow-up list"),
+    "show_closed": ("Tampilkan juga yang selesai/dibatalkan", "Also show done/dropped"),
+    "edit_hint": ("Item untuk diubah atau dilihat riwayatnya", "Item to edit or to see its history"),
+    "edit_follow_up": ("Ubah tindak lanjut #{id} (versi {version})", "Edit follow-up #{id} (version {version})"),
+    "history": ("Riwayat perubahan", "Change history"),
+    "changed_by": ("Oleh", "By"),
+    "changed_at": ("Waktu", "When"),
+    "version": ("Versi", "Version"),
+    "stale_edit": ("Tidak disimpan: {who} sudah mengubah item ini pada {when} (kini versi {version}). Muat ulang, "
+                   "lalu ulangi perubahan Anda.",
+                   "Not saved: {who} changed this item at {when} (now version {version}). Reload it, then apply "
+                   "your change again."),
+    "reload": ("Muat ulang item", "Reload the item"),
+    "invalid_field": ("Periksa isian '{field}' (isi kosong, terlalu panjang, atau tanggal sebelum periode).",
+                      "Check '{field}': {problem}"),
+    "recovered": ("target tercapai {met} dari {since} minggu sejak diangkat",
+                  "target met {met} of {since} weeks since raised"),
+    "too_early": ("belum ada minggu penuh sejak diangkat", "no full week since raised yet"),
+    "follow_up_this": ("Buat tindak lanjut untuk pilihan ini", "Create a follow-up for this selection"),
+    "open_trend": ("Buka tren", "Open the trend"),
+    "select_to_act": ("Pilih baris untuk membuka tren atau membuat tindak lanjut.",
+                      "Select a row to open its trend or create a follow-up."),
     "previous_value": ("Periode sebelumnya", "Previous period"),
     "what_changed": ("Apa yang berubah", "What changed"),
     "nothing_changed": ("Tidak ada perubahan yang signifikan dan berarti dibanding periode sebelumnya.",
@@ -239,6 +281,7 @@ CODE_LABELS: dict[str, tuple[str, str]] = {
     "employer_contributions": ("Iuran perusahaan", "Employer contributions"), "jmo_app": ("Aplikasi JMO", "JMO app"),
     # statuses
     "open": ("Terbuka", "Open"), "in_progress": ("Diproses", "In progress"), "resolved": ("Selesai", "Resolved"),
+    "done": ("Selesai", "Done"), "dropped": ("Dibatalkan", "Dropped"),
     "in_process": ("Diproses", "In process"), "paid": ("Dibayar", "Paid"), "rejected": ("Ditolak", "Rejected"),
     "loaded": ("Dimuat", "Loaded"), "failed": ("Gagal", "Failed"),
 }
@@ -408,3 +451,12 @@ def change_sentence(row: dict, granularity: str, lang: str | None = None) -> str
     elif row["meets_target"] is False:
         text += ", now missing its target" if english else ", kini tidak memenuhi target"
     return text
+
+
+def recovery_text(row: dict, lang: str | None = None) -> str:
+    """`target tercapai 2 dari 3 minggu sejak diangkat`; a dash for a topic without a KPI."""
+    if row.get("kpi") is None:
+        return "–"
+    if row.get("weeks_since") is None:
+        return t("too_early", lang)
+    return t("recovered", lang, met=row["weeks_met"], since=row["weeks_since"])

@@ -14,7 +14,7 @@ import streamlit as st
 from sqlalchemy import Engine, and_, func, inspect, or_, select
 from sqlalchemy.sql import Select
 
-from etl import evaluation, schema, stats
+from etl import evaluation, follow_ups, schema, stats
 from etl.calendar import elapsed_working_days, holidays_between
 from etl.catalogue import COMPLIANCE_INDEX, KPI_BY_ID, KPIS
 from etl.contract import PUBLIC_ESCALATION_CHANNELS
@@ -32,8 +32,10 @@ RECENT_PERIODS = 12
 
 @st.cache_resource(show_spinner=False)
 def engine() -> Engine:
-    """One engine per server process."""
-    return make_engine(database_url())
+    """One engine per server process; the follow-up tables are made here because people write them, not the ETL."""
+    made = make_engine(database_url())
+    schema.metadata.create_all(made, tables=[schema.follow_ups, schema.follow_up_history])
+    return made
 
 
 @st.cache_resource(show_spinner=False)
@@ -313,6 +315,51 @@ def what_changed(version: str, granularity: str, region: str, period: dt.date) -
                                rows.filter(pl.col("period_start") == starts[-2]),
                                rows.filter(pl.col("period_start") < starts[-2]))
     return found.with_columns(pl.col("code").replace_strict(branch_names(), default=pl.col("code")).alias("name"))
+
+
+# --- follow-ups --------------------------------------------------------------------------------------------------------
+# Not cached: people edit these between ETL batches, and a stale list would hide a colleague's save.
+
+OPEN_STATUSES = ("open", "in_progress")
+
+
+def follow_up_list(region: str, statuses: tuple[str, ...] | None = None,
+                   due_on_or_before: dt.date | None = None) -> pl.DataFrame:
+    """The region's follow-ups (soonest due first) with branch names and how their KPI did since raised."""
+    codes = region_branches(region)["branch_code"].to_list()
+    items = follow_ups.follow_ups(engine(), codes, statuses=statuses, due_on_or_before=due_on_or_before)
+    first = items["raised_period"].min() if items.height else None
+    weekly = (kpi_values("week", region, first - dt.timedelta(days=6), dt.date.max).filter(pl.col("level") == "branch")
+              if first else kpi_values("week", region, dt.date.min, dt.date.min))
+    names = branch_names()
+    return follow_ups.recovery(items, weekly).with_columns(
+        pl.col("branch_code").replace_strict(names, default=pl.col("branch_code")).alias("name"))
+
+
+def meeting_week_end(period: dt.date, granularity: str) -> dt.date:
+    """The Sunday of the week after the period: the week its meeting is held in."""
+    return period_bounds(period, granularity)[1].date() + dt.timedelta(days=6)
+
+
+def open_follow_ups(region: str, period: dt.date | None = None, granularity: str = "week") -> pl.DataFrame:
+    """Open and in-progress items; with a period, those due by the end of its meeting week (overdue included)."""
+    return follow_up_list(region, OPEN_STATUSES, None if period is None else meeting_week_end(period, granularity))
+
+
+def follow_up_history(follow_up_id: int) -> pl.DataFrame:
+    """Every saved version of one item, oldest first."""
+    return follow_ups.history(engine(), follow_up_id)
+
+
+def add_follow_up(**fields) -> int:
+    """Store a new item (see etl.follow_ups.create); raises FollowUpError with the field to correct."""
+    return follow_ups.create(engine(), **fields)
+
+
+def save_follow_up(follow_up_id: int, expected_version: int, changed_by: str, **changes) -> int:
+    """Save changes made to `expected_version`; raises StaleEdit when someone saved in between."""
+    return follow_ups.update(engine(), follow_up_id, expected_version=expected_version, changed_by=changed_by,
+                             **changes)
 
 
 # --- queue facts -------------------------------------------------------------------------------------------------------

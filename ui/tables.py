@@ -69,3 +69,33 @@ def league(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
         i18n.t("better_than_region", lang): [labels(k) for k in frame["better"]],
         i18n.t("missed_kpis", lang): [labels(k) for k in frame["missed"]],
     })
+
+
+def follow_ups(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """One row per item: branch, KPI or topic, when raised, what was agreed, owner, due date, status, recovery."""
+    return pl.DataFrame({
+        "#": frame["follow_up_id"],
+        i18n.t("branch", lang): frame["name"],
+        i18n.t("topic", lang): [i18n.kpi_label(k, lang) if k else topic for k, topic in zip(frame["kpi"], frame["topic"])],
+        i18n.t("raised_in", lang): [i18n.period_label(p, g, lang) for p, g in zip(frame["raised_period"],
+                                                                                  frame["granularity"])],
+        i18n.t("agreed", lang): frame["agreed"],
+        i18n.t("owner", lang): frame["owner"],
+        i18n.t("due_date", lang): [i18n.date_long(d, lang) for d in frame["due_date"]],
+        i18n.t("status", lang): [i18n.code_label(s, lang) for s in frame["status"]],
+        i18n.t("recovery", lang): [i18n.recovery_text(r, lang) for r in frame.iter_rows(named=True)],
+    })
+
+
+def follow_up_history(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """Every saved version: who, when, and the fields as they were saved."""
+    return pl.DataFrame({
+        i18n.t("version", lang): frame["version"],
+        i18n.t("changed_at", lang): [i18n.datetime_short(m, lang) for m in frame["changed_at"]],
+        i18n.t("changed_by", lang): frame["changed_by"],
+        i18n.t("status", lang): [i18n.code_label(s, lang) for s in frame["status"]],
+        i18n.t("owner", lang): frame["owner"],
+        i18n.t("due_date", lang): [i18n.date_long(d, lang) for d in frame["due_date"]],
+        i18n.t("agreed", lang): frame["agreed"],
+        i18n.t("notes", lang): frame["notes"],
+    })

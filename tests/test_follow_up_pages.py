@@ -1,0 +1,85 @@
+"""Follow-ups through the dashboard: created from a flag, shown in the meeting, never silently overwritten."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.ui_db import demo_db_url  # noqa: F401 (fixture)
+from ui import filters, queries
+
+ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+
+
+@pytest.fixture
+def own_demo(demo_db_url, tmp_path, monkeypatch):  # noqa: F811
+    """A private copy of the demo database, so items written here stay out of other tests."""
+    source = Path(demo_db_url.removeprefix("sqlite:///"))
+    if not source.exists():
+        pytest.skip("needs the SQLite demo database")
+    copy = tmp_path / "demo.db"
+    shutil.copy(source, copy)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{copy}")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def app_on(page: str) -> AppTest:
+    at = AppTest.from_file(ENTRY, default_timeout=120)
+    at.run()
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def create_from_flag(at: AppTest, branch: str, kpi: str, period: dt.date, name: str = "Kakanwil") -> AppTest:
+    """What the weekly page's "create a follow-up" button does, then the form filled in and sent."""
+    at.session_state[filters.DRAFT_KEY] = {"branch_code": branch, "kpi": kpi, "granularity": "week",
+                                           "raised_period": period}
+    at.switch_page("pages/follow_ups.py").run()
+    assert (at.main.selectbox[0].value, at.main.selectbox[1].value) == (branch, kpi)  # prefilled from the flag
+    at.text_input(key="me").set_value(name)
+    at.main.text_area[0].set_value("Tambah petugas loket pada jam sibuk")
+    at.main.text_input[2].set_value("Kepala Cabang")
+    at.get("form_submit_button")[0].click()
+    return at.run()
+
+
+def test_a_follow_up_from_a_flag_is_prefilled_and_shows_in_the_meeting(own_demo):
+    at = app_on("weekly")
+    period = queries.default_period("week")
+    at = create_from_flag(at, "BTN03", "wait_within_sop", period)
+    assert not at.exception, at.exception
+    assert any("#1" in s.value for s in at.success), [s.value for s in at.success]
+    items = queries.follow_up_list("BTN")
+    item = items.row(0, named=True)
+    assert (item["branch_code"], item["kpi"], item["raised_period"], item["created_by"]) == (
+        "BTN03", "wait_within_sop", period, "Kakanwil")
+    assert item["due_date"] == queries.meeting_week_end(period, "week") + dt.timedelta(days=7)
+    # At the next meeting (a week later) the item is due and shows on the weekly page.
+    due = queries.open_follow_ups("BTN", period + dt.timedelta(weeks=1), "week")
+    assert due["follow_up_id"].to_list() == [1]
+    assert queries.open_follow_ups("BTN", period - dt.timedelta(weeks=1), "week").is_empty()
+
+
+def test_two_editors_of_one_item_do_not_overwrite_each_other(own_demo):
+    at = app_on("weekly")
+    create_from_flag(at, "BTN01", "counter_staffing", queries.default_period("week"))
+    first, second = app_on("follow_ups"), app_on("follow_ups")
+    for editor, name in ((first, "Ani"), (second, "Budi")):
+        editor.text_input(key="me").set_value(name)
+        editor.selectbox(key="edit_item").set_value(1).run()
+        editor.main.text_area[-1].set_value(f"{name}: sudah dicek ke cabang")  # notes, on version 1 in both
+    first.get("form_submit_button")[-1].click().run()
+    assert any("versi 2" in s.value for s in first.success), [s.value for s in first.success]
+    second.get("form_submit_button")[-1].click().run()
+    assert any("Ani" in e.value for e in second.error), [e.value for e in second.error]
+    history = queries.follow_up_history(1)
+    assert history["changed_by"].to_list() == ["Kakanwil", "Ani"]
