@@ -16,6 +16,7 @@ PAGES = {
     ],
     "section_evaluation": [
         ("pages/evaluation.py", "page_evaluation", ":material/balance:", "evaluation", False),
+        ("pages/report_card.py", "page_report_card", ":material/assignment:", "report-card", False),
         ("pages/trends.py", "page_trends", ":material/show_chart:", "trends", False),
         ("pages/compliance.py", "page_compliance", ":material/rule:", "compliance", False),
         ("pages/compare.py", "page_compare", ":material/compare_arrows:", "compare", False),

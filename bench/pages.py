@@ -18,7 +18,8 @@ from streamlit.testing.v1 import AppTest
 from etl.settings import database_url
 
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-PAGES = ("weekly", "trends", "compliance", "compare", "queue", "claims", "complaints", "data")
+PAGES = ("weekly", "follow_ups", "evaluation", "report_card", "trends", "compliance", "compare", "queue", "claims",
+         "complaints", "data")
 BUDGET_MS = {"warm": 300, "cold": 1500}
 
 

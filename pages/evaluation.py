@@ -18,7 +18,11 @@ chosen_branch = None
 if blocks.has_rows(ranked):
     st.caption(t("league_hint"))
     picked = blocks.selected_row(blocks.table(tables.league(ranked, f.lang), key="league", select_rows=True))
-    chosen_branch = ranked["code"][picked] if picked is not None else None
+    if picked is not None:
+        chosen_branch = ranked["code"][picked]
+        flagged = [*ranked["worse"][picked], *ranked["missed"][picked]]
+        if st.button(t("follow_up_this"), type="primary", icon=":material/add_task:"):
+            filters.draft_follow_up(chosen_branch, flagged[0] if flagged else None, f)
 
 st.subheader(t("funnel_heading"))
 rate_kpis = list(evaluation.FUNNEL_KPIS)

@@ -23,7 +23,8 @@ SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 # url path → the fewest charts the page must draw on the demo data.
-PAGES = {"": 1, "follow-ups": 0, "evaluation": 2, "trends": 1, "compliance": 3, "compare": 3, "queue": 5, "claims": 6, "complaints": 5, "data": 0}
+PAGES = {"": 1, "follow-ups": 0, "evaluation": 2, "report-card": 2, "trends": 1, "compliance": 3, "compare": 3,
+         "queue": 5, "claims": 6, "complaints": 5, "data": 0}
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (.ci/run installs it)")
 

@@ -15,7 +15,8 @@ from etl.db import make_engine
 from tests.ui_db import demo_db_url  # noqa: F401 (fixture)
 
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-PAGES = ("weekly", "follow_ups", "evaluation", "trends", "compliance", "compare", "queue", "claims", "complaints", "data")
+PAGES = ("weekly", "follow_ups", "evaluation", "report_card", "trends", "compliance", "compare", "queue", "claims",
+         "complaints", "data")
 
 
 def first_branch(url: str) -> str:

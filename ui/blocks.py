@@ -35,7 +35,9 @@ def table(frame: pl.DataFrame, key: str, column_config: dict | None = None, sele
     """A dataframe with a CSV download underneath; optionally lets the user pick one row."""
     state = st.dataframe(frame, key=key, hide_index=True, column_config=column_config,
                          on_select="rerun" if select_rows else "ignore", selection_mode="single-row")
-    st.download_button(t("download_csv"), frame.write_csv(), file_name=f"pantau_{key}.csv", mime="text/csv",
+    # CSV has no lists (sparkline columns): they go out as space-separated values.
+    flat = frame.with_columns(pl.col(pl.List(pl.Float64)).list.eval(pl.element().round(4).cast(pl.String)).list.join(" "))
+    st.download_button(t("download_csv"), flat.write_csv(), file_name=f"pantau_{key}.csv", mime="text/csv",
                        key=f"{key}_csv", icon=":material/download:")
     return state
 

@@ -154,8 +154,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                         "A red zone alone is not a verdict; act on branches that are **significantly worse** (outside "
                         "the 99.8 % limit)."),
     "league_title": ("Klasemen cabang", "League table"),
-    "league_hint": ("Pilih baris untuk melihat grafik kendali cabang itu di bawah.",
-                    "Select a row to see that branch's control chart below."),
+    "league_hint": ("Pilih baris untuk melihat grafik kendali cabang itu di bawah atau membuat tindak lanjut.",
+                    "Select a row to see that branch's control chart below or to create a follow-up."),
     "rank": ("Peringkat", "Rank"),
     "rank_change": ("Naik/turun", "Rank change"),
     "missed_kpis": ("Indikator meleset", "KPIs missed"),
@@ -187,6 +187,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "control_limits": ("Batas kendali", "Control limits"),
     "signal_outside": ("di luar batas", "outside the limits"),
     "signal_run": ("8 berturut-turut satu sisi", "run of 8 on one side"),
+    # report card
+    "report_card_question": ("{branch} pada {period}: di mana posisinya, dan mengapa?",
+                             "{branch} in {period}: where does it stand, and why?"),
+    "funnel_position": ("Posisi di corong", "Funnel position"),
+    "recent": ("12 periode terakhir", "Last 12 periods"),
+    "open_follow_ups": ("Tindak lanjut terbuka", "Open follow-ups"),
     # trends
     "trends_question": ("Bagaimana indikator ini bergerak dari waktu ke waktu?", "How does this KPI move over time?"),
     "small_multiples": ("Semua indikator untuk {branch}", "Every KPI for {branch}"),

@@ -317,6 +317,21 @@ def what_changed(version: str, granularity: str, region: str, period: dt.date) -
     return found.with_columns(pl.col("code").replace_strict(branch_names(), default=pl.col("code")).alias("name"))
 
 
+@versioned
+def report_card(version: str, granularity: str, region: str, period: dt.date, branch: str) -> pl.DataFrame:
+    """Every KPI of one branch in the period: value, target, status, funnel verdict and the recent values."""
+    starts = recent_periods(granularity, period)
+    rows = kpi_values(granularity, region, starts[0], period)
+    now = rows.filter(pl.col("period_start") == period)
+    verdicts = evaluation.verdicts(now.filter(pl.col("level") == "branch")).filter(pl.col("code") == branch)
+    recent = rows.filter(pl.col("code") == branch).group_by("kpi").agg(
+        pl.col("value").sort_by("period_start").alias("recent"))
+    return (now.filter(pl.col("code") == branch)
+            .join(verdicts.select("kpi", "verdict"), on="kpi", how="left")
+            .join(recent, on="kpi", how="left")
+            .sort("kpi_order"))
+
+
 # --- follow-ups --------------------------------------------------------------------------------------------------------
 # Not cached: people edit these between ETL batches, and a stale list would hide a colleague's save.
 

@@ -99,3 +99,17 @@ def follow_up_history(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
         i18n.t("agreed", lang): frame["agreed"],
         i18n.t("notes", lang): frame["notes"],
     })
+
+
+def report_card(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """One row per KPI: value with ✓/✗, target, the funnel verdict and the recent values for a sparkline."""
+    verdict = {None: "–", "worse": i18n.t("verdict_worse", lang), "better": i18n.t("verdict_better", lang),
+               "consistent": i18n.t("verdict_consistent", lang)}
+    return pl.DataFrame({
+        i18n.t("kpi", lang): [i18n.kpi_label(k, lang) for k in frame["kpi"]],
+        i18n.t("value", lang): [f"{ZONE_SYMBOLS[s]} {i18n.kpi_value(v, k, lang)}"
+                                for s, v, k in zip(frame["status"], frame["value"], frame["kpi"])],
+        i18n.t("target", lang): [i18n.kpi_value(v, k, lang) for v, k in zip(frame["target"], frame["kpi"])],
+        i18n.t("funnel_position", lang): [verdict[v] for v in frame["verdict"]],
+        i18n.t("recent", lang): frame["recent"],
+    })

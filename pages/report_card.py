@@ -1,0 +1,53 @@
+"""Rapor Cabang: one branch in one period — zone, every KPI against target and region, promises, and why."""
+import polars as pl
+import streamlit as st
+
+from etl.catalogue import COMPLIANCE_INDEX
+from ui import blocks, charts, filters, i18n, queries, tables
+from ui.i18n import t
+
+f = filters.current()
+names = queries.branch_names()
+codes = list(f.scope)
+filters.default_value("rc", codes, codes[0])
+branch = st.selectbox(t("branch"), codes, format_func=lambda c: names.get(c, c), key="rc")
+blocks.header("page_report_card", "report_card_question", branch=names.get(branch, branch), period=f.period_text)
+
+card = queries.report_card(f.granularity, f.region, f.period, branch)
+if blocks.has_rows(card):
+    league = queries.league(f.granularity, f.region, f.period)
+    standing = league.filter(pl.col("code") == branch)
+    index = card.filter(pl.col("kpi") == COMPLIANCE_INDEX)
+    left, middle, right = st.columns(3)
+    if index.height:
+        left.metric(i18n.kpi_label(COMPLIANCE_INDEX), i18n.kpi_value(index["value"][0], COMPLIANCE_INDEX))
+        with left:
+            blocks.zone_badge(index["status"][0], charts.zone_label(index["status"][0], f.lang))
+    if standing.height:
+        row = standing.row(0, named=True)
+        middle.metric(t("rank"), f"{row['rank']} / {league.height}",
+                      delta=None if row["rank_change"] is None else row["rank_change"],
+                      delta_description=t("vs_previous"))
+        right.metric(t("worse_than_region"), len(row["worse"]))
+    st.caption(t("evaluation_note"))
+    blocks.table(tables.report_card(card, f.lang), key="report_card",
+                 column_config={t("recent"): st.column_config.LineChartColumn(t("recent"), width="medium")})
+
+st.subheader(t("open_follow_ups"))
+promised = queries.follow_up_list(f.region, queries.OPEN_STATUSES).filter(pl.col("branch_code") == branch)
+if promised.is_empty():
+    st.info(t("no_follow_ups_due"))
+else:
+    blocks.table(tables.follow_ups(promised, f.lang), key="report_card_follow_ups")
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("category_pareto"))
+    categories = queries.category_pareto((branch,), f.period, f.granularity)
+    if blocks.has_rows(categories):
+        blocks.chart(charts.pareto(categories.head(5), "category", f.lang), key="card_categories")
+with right:
+    st.subheader(t("rejection_pareto"))
+    reasons = queries.rejection_pareto((branch,), f.period, f.granularity)
+    if blocks.has_rows(reasons):
+        blocks.chart(charts.pareto(reasons.head(5), "rejection_reason", f.lang), key="card_reasons")
