@@ -94,12 +94,13 @@ def _kpi_list(rows: pl.DataFrame, name: str, order: dict[str, int]) -> pl.DataFr
 def control_chart(series: pl.DataFrame, kpi: str) -> pl.DataFrame:
     """One branch's KPI over periods (oldest first) with limits from its first 12 periods and special causes.
 
-    A p-chart for shares (numerator / denominator); an XmR chart for everything else (medians,
-    percentiles, ratios, counts), on the KPI's own scale.
+    A p-chart for shares (numerator / denominator), widened by Laney's sigma_z when the weeks vary more
+    than binomial chance (they do at a thousand tickets a week); an XmR chart for everything else
+    (medians, percentiles, ratios, counts), on the KPI's own scale.
     """
     ordered = series.filter(pl.col("kpi") == kpi).sort("period_start")
     if KPI_BY_ID[kpi].unit == "share":
-        return stats.p_chart(ordered)
+        return stats.p_chart(ordered, laney=True)
     return stats.xmr_chart(ordered)
 
 

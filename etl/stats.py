@@ -151,11 +151,15 @@ def funnel_curve(
     return funnel_limits(pooled, grid, model=model, phi=phi)
 
 
-def p_chart(series: pl.DataFrame, *, baseline: int = BASELINE_PERIODS) -> pl.DataFrame:
+def p_chart(series: pl.DataFrame, *, baseline: int = BASELINE_PERIODS, laney: bool = False) -> pl.DataFrame:
     """p-chart over periods (period_start, numerator, denominator), sorted by period_start.
 
     The centre p is pooled over the first `baseline` periods with cases, so the limits say what was normal
-    before the weeks being judged; point i gets p +/- 3 sqrt(p(1-p)/n_i), clipped to [0, 1]. Adds value,
+    before the weeks being judged; point i gets p +/- 3 sigma_z sqrt(p(1-p)/n_i), clipped to [0, 1].
+    sigma_z is 1 for the classic chart (Montgomery). With `laney`, sigma_z is the spread of the baseline's
+    z-scores, mean moving range / 1.128 (Laney 2002, "Improved control charts for attributes", Quality
+    Engineering 14:531-537), never below 1: with a thousand tickets a week the binomial limits are so
+    narrow that ordinary week-to-week variation would put nearly every point outside them. Adds value,
     centre, lower, upper and signal (special_causes). With fewer than `baseline` periods there is not
     enough history to say what normal is: centre, limits and signal are null.
     """
@@ -165,7 +169,11 @@ def p_chart(series: pl.DataFrame, *, baseline: int = BASELINE_PERIODS) -> pl.Dat
     if history.height < baseline:
         return _without_limits(charted)
     centre = history["numerator"].sum() / history["denominator"].sum()
-    spread = 3 * (centre * (1 - centre) / pl.col("denominator")).sqrt()
+    sigma_z = 1.0
+    if laney and 0 < centre < 1:
+        z = (history["value"] - centre) / (centre * (1 - centre) / history["denominator"]).sqrt()
+        sigma_z = max(z.diff().abs().mean() / 1.128, 1.0)
+    spread = 3 * sigma_z * (centre * (1 - centre) / pl.col("denominator")).sqrt()
     return _with_signal(charted.with_columns(
         pl.lit(centre, dtype=pl.Float64).alias("centre"),
         pl.when(observed).then((centre - spread).clip(0.0, 1.0)).alias("lower"),

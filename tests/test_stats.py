@@ -6,6 +6,7 @@ or a hand-worked example.
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
@@ -349,3 +350,37 @@ def test_poisson_funnel_for_a_ratio_keeps_other_columns():
     assert result["name"].to_list() == ["a", "b", "c", "d"]
     assert result["pooled"][0] == pytest.approx(180 / 430)
     assert result["verdict"].to_list() == ["consistent", "consistent", "worse", "consistent"]
+
+
+def _weekly_shares(seed: int, weeks: int, spread: float) -> pl.DataFrame:
+    """Weekly shares around 0.9 with n = 1000; `spread` adds week-to-week variation beyond binomial chance."""
+    rng = np.random.default_rng(seed)
+    n = np.full(weeks, 1000)
+    p = np.clip(0.9 + rng.normal(0, spread, weeks), 0.5, 0.99)
+    return pl.DataFrame({"period_start": [dt.date(2026, 1, 5) + dt.timedelta(weeks=i) for i in range(weeks)],
+                         "numerator": rng.binomial(n, p).astype(float), "denominator": n.astype(float)})
+
+
+def _sigma_z(classic: pl.DataFrame, laney: pl.DataFrame) -> float:
+    return ((laney["upper"] - laney["centre"]) / (classic["upper"] - classic["centre"]))[0]
+
+
+def test_laney_p_chart_matches_the_classic_one_for_binomial_data():
+    """Laney (2002): with no variation beyond chance sigma_z is about 1 (an estimate from 11 moving
+    ranges, so it scatters), and it is never taken below 1."""
+    widths = [_sigma_z(p_chart(series), p_chart(series, laney=True))
+              for series in (_weekly_shares(seed, 20, 0.0) for seed in range(8))]
+    assert min(widths) == 1.0
+    assert sum(widths) / len(widths) < 1.3
+
+
+def test_laney_p_chart_widens_limits_for_overdispersed_weeks():
+    """Weeks that differ by about ±3 points at n = 1000 put many points outside a classic p-chart; not Laney's."""
+    classic_outside = laney_outside = 0
+    for seed in range(5):
+        series = _weekly_shares(seed, 26, 0.03)
+        classic, laney = p_chart(series), p_chart(series, laney=True)
+        assert _sigma_z(classic, laney) > 2
+        classic_outside += (classic["signal"] == "outside").sum()
+        laney_outside += (laney["signal"] == "outside").sum()
+    assert classic_outside > 30 and laney_outside <= 3

@@ -452,16 +452,18 @@ def funnel_plot(judged: pl.DataFrame, curve: pl.DataFrame, kpi: str, lang: str) 
     figure.add_trace(go.Scatter(x=[x[0], x[-1]], y=[pooled, pooled], mode="lines", name=i18n.t("pooled_rate", lang),
                                 line={"color": REGION_COLOUR, "width": 3}, hoverinfo="skip"))
     for verdict, (colour, symbol, size) in VERDICT_STYLE.items():
-        rows = judged.filter(pl.col("verdict") == verdict)
+        rows = judged.filter(pl.col("verdict") == verdict).sort("denominator")
         if rows.is_empty():
             continue
+        # Neighbours along the x axis take turns above and below their point, so names do not overlap.
+        positions = ["top center" if i % 2 == 0 else "bottom center" for i in range(rows.height)]
         hover = [f"<b>{r['name']}</b>: {i18n.kpi_value(r['value'], kpi, lang)} "
                  f"({_parts_text(r['numerator'], r['denominator'], lang, i18n.counted(kpi, lang))})<br>"
                  f"{i18n.t('pooled_rate', lang)}: {i18n.kpi_value(pooled, kpi, lang)}<br>"
                  f"{i18n.t('verdict_' + verdict, lang)}" for r in rows.iter_rows(named=True)]
         figure.add_trace(go.Scatter(
             x=rows["denominator"].to_list(), y=rows["rate"].to_list(), mode="markers+text",
-            text=rows["name"].to_list(), textposition="top center", name=i18n.t(f"verdict_{verdict}", lang),
+            text=rows["name"].to_list(), textposition=positions, name=i18n.t(f"verdict_{verdict}", lang),
             marker={"color": colour, "symbol": symbol, "size": size, "line": {"color": "white", "width": 1}},
             textfont={"size": FONT_SIZE - 2 if verdict == "consistent" else FONT_SIZE, "color": colour},
             customdata=hover, hovertemplate="%{customdata}<extra></extra>",
