@@ -15,23 +15,26 @@ if files and st.button(t("upload_run"), type="primary", icon=":material/upload:"
     loaded = uploads.load_uploaded(files, lambda what, done, total: bar.progress(min(done / total, 1.0), text=what))
     st.success(t("upload_done", loaded=i18n.number(loaded["rows_loaded"].sum(), 0),
                  quarantined=i18n.number(loaded["rows_quarantined"].sum(), 0)))
-    blocks.table(loaded, key="upload_result")
+    blocks.table(i18n.with_column_labels(loaded, f.lang), key="upload_result")
 
 st.subheader(t("batches"))
 batches = queries.batches()
 if blocks.has_rows(batches):
-    blocks.table(batches.with_columns(pl.col("status").replace(i18n.code_labels(f.lang))),
+    labels = i18n.code_labels(f.lang)
+    blocks.table(i18n.with_column_labels(batches.with_columns(pl.col("status", "source").replace(labels)), f.lang),
                  key="batches")
 
 st.subheader(t("source_freshness"))
-blocks.table(queries.source_freshness(), key="source_freshness")
+blocks.table(i18n.with_column_labels(queries.source_freshness().with_columns(
+    pl.col("source").replace(i18n.code_labels(f.lang))), f.lang), key="source_freshness")
 
 st.subheader(t("quarantine"))
 summary = queries.quarantine_summary()
 if summary.is_empty():
     st.success(t("no_quarantine"))
 else:
-    blocks.table(summary, key="quarantine")
+    blocks.table(i18n.with_column_labels(summary.with_columns(pl.col("source").replace(i18n.code_labels(f.lang))),
+                                         f.lang), key="quarantine")
     for source, reason, rows in summary.iter_rows():
         with st.expander(f"{t('quarantine_samples')}: {source} · {reason} ({i18n.number(rows, 0)})"):
-            st.dataframe(queries.quarantine_samples(source, reason), hide_index=True)
+            st.dataframe(i18n.with_column_labels(queries.quarantine_samples(source, reason), f.lang), hide_index=True)

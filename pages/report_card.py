@@ -9,9 +9,10 @@ from ui.i18n import t
 f = filters.current()
 names = queries.branch_names()
 codes = list(f.scope)
+st.title(t("page_report_card"))
 filters.default_value("rc", codes, codes[0])
 branch = st.selectbox(t("branch"), codes, format_func=lambda c: names.get(c, c), key="rc")
-blocks.header("page_report_card", "report_card_question", branch=names.get(branch, branch), period=f.period_text)
+st.caption(t("report_card_question", branch=names.get(branch, branch), period=f.period_text))
 
 card = queries.report_card(f.granularity, f.region, f.period, branch)
 if blocks.has_rows(card):
@@ -30,7 +31,7 @@ if blocks.has_rows(card):
                       delta_description=t("vs_previous"))
         right.metric(t("worse_than_region"), len(row["worse"]))
     st.caption(t("evaluation_note"))
-    blocks.table(tables.report_card(card, f.lang), key="report_card",
+    blocks.table(tables.report_card(card, f.lang), key="report_card", height="content",
                  column_config={t("recent"): st.column_config.LineChartColumn(t("recent"), width="medium")})
 
 st.subheader(t("open_follow_ups"))

@@ -31,9 +31,10 @@ def has_rows(frame: pl.DataFrame) -> bool:
     return True
 
 
-def table(frame: pl.DataFrame, key: str, column_config: dict | None = None, select_rows: bool = False):
+def table(frame: pl.DataFrame, key: str, column_config: dict | None = None, select_rows: bool = False,
+          height: int | str = "auto"):
     """A dataframe with a CSV download underneath; optionally lets the user pick one row."""
-    state = st.dataframe(frame, key=key, hide_index=True, column_config=column_config,
+    state = st.dataframe(frame, key=key, hide_index=True, column_config=column_config, height=height,
                          on_select="rerun" if select_rows else "ignore", selection_mode="single-row")
     # CSV has no lists (sparkline columns): they go out as space-separated values.
     flat = frame.with_columns(pl.col(pl.List(pl.Float64)).list.eval(pl.element().round(4).cast(pl.String)).list.join(" "))

@@ -289,7 +289,23 @@ CODE_LABELS: dict[str, tuple[str, str]] = {
     "open": ("Terbuka", "Open"), "in_progress": ("Diproses", "In progress"), "resolved": ("Selesai", "Resolved"),
     "done": ("Selesai", "Done"), "dropped": ("Dibatalkan", "Dropped"),
     "in_process": ("Diproses", "In process"), "paid": ("Dibayar", "Paid"), "rejected": ("Ditolak", "Rejected"),
-    "loaded": ("Dimuat", "Loaded"), "failed": ("Gagal", "Failed"),
+    "loaded": ("Dimuat", "Loaded"), "failed": ("Gagal", "Failed"), "skipped": ("Dilewati", "Skipped"),
+    # sources
+    "queue_tickets": ("Tiket antrean", "Queue tickets"), "claims": ("Klaim", "Claims"),
+    "complaints": ("Pengaduan", "Complaints"), "branches": ("Cabang", "Branches"),
+}
+
+# Column headers of the data tables (batches, freshness, quarantine), which come from the database.
+COLUMNS: dict[str, tuple[str, str]] = {
+    "batch_id": ("Batch", "Batch"), "file_name": ("Berkas", "File"), "source": ("Sumber", "Source"),
+    "status": ("Status", "Status"), "rows_read": ("Baris dibaca", "Rows read"),
+    "rows_loaded": ("Baris dimuat", "Rows loaded"), "rows_adjusted": ("Disesuaikan (jam)", "Clock-adjusted"),
+    "rows_quarantined": ("Dikarantina", "Quarantined"), "exact_duplicates": ("Duplikat persis", "Exact duplicates"),
+    "started_at": ("Mulai", "Started"), "finished_at": ("Selesai", "Finished"), "message": ("Pesan", "Message"),
+    "rows": ("Baris", "Rows"), "latest_record": ("Catatan terbaru", "Latest record"),
+    "last_loaded": ("Terakhir dimuat", "Last loaded"), "reason": ("Alasan", "Reason"),
+    "row_number": ("Baris ke-", "Row"), "column_name": ("Kolom", "Column"), "detail": ("Rincian", "Detail"),
+    "raw_values": ("Nilai mentah", "Raw values"),
 }
 
 _MONTHS = {"id": ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"),
@@ -466,3 +482,9 @@ def recovery_text(row: dict, lang: str | None = None) -> str:
     if row.get("weeks_since") is None:
         return t("too_early", lang)
     return t("recovered", lang, met=row["weeks_met"], since=row["weeks_since"])
+
+
+def with_column_labels(frame, lang: str | None = None):
+    """The frame with database column names replaced by headers in `lang` (unknown names stay)."""
+    english = (lang or current_language()) == "en"
+    return frame.rename({c: COLUMNS[c][english] for c in frame.columns if c in COLUMNS})
