@@ -93,4 +93,10 @@ COUNTED: dict[str, str] = {
     "complaint_reopen_rate": "complaints",
 }
 COMPLIANCE_INDEX = "sop_compliance_index"
+# The tiles a regional head reads aloud first, on the weekly page and in the meeting pack.
+HEADLINE_KPIS: tuple[str, ...] = (
+    COMPLIANCE_INDEX, "wait_within_sop", "priority_wait_within_sop", "counter_staffing", "handoffs_per_visit",
+    "claim_paid_within_sla", "claim_rejection_rate", "complaint_resolved_within_sop", "public_escalations",
+    "online_claim_share",
+)
 COMPONENT_KPIS: tuple[str, ...] = tuple(k.id for k in KPIS if k.id != COMPLIANCE_INDEX)

@@ -1,19 +1,26 @@
 """Rapat Mingguan: how did the region do this period, and which branches need attention?"""
 import streamlit as st
 
-from etl.catalogue import COMPLIANCE_INDEX, KPI_BY_ID
+from etl.catalogue import COMPLIANCE_INDEX, HEADLINE_KPIS, KPI_BY_ID
+from report.content import collect
+from report.pack import file_stem, pack_zip
+from report.pdf import find_chromium
+from report.xlsx import xlsx_bytes
 from ui import blocks, charts, filters, i18n, queries, tables
 from ui.i18n import t
 
-# The tiles a regional head reads aloud first; the rest is one click away on the evaluation pages.
-HEADLINE_KPIS = (
-    COMPLIANCE_INDEX, "wait_within_sop", "priority_wait_within_sop", "counter_staffing", "handoffs_per_visit",
-    "claim_paid_within_sla", "claim_rejection_rate", "complaint_resolved_within_sop", "public_escalations",
-    "online_claim_share",
-)
 
 f = filters.current()
 blocks.header("page_weekly", "weekly_question", period=f.period_text)
+if find_chromium():
+    # Built only when clicked: the PDF takes a few seconds in a headless browser.
+    st.download_button(t("meeting_pack"), data=lambda: pack_zip(f.granularity, f.region, f.period, f.lang, f.picked),
+                       file_name=f"{file_stem(f.region, f.period, f.granularity)}.zip", mime="application/zip",
+                       icon=":material/picture_as_pdf:", help=t("meeting_pack_help"))
+else:
+    st.download_button(t("meeting_pack_xlsx"), file_name=f"{file_stem(f.region, f.period, f.granularity)}.xlsx",
+                       data=lambda: xlsx_bytes(collect(f.granularity, f.region, f.period, f.lang, f.picked)),
+                       icon=":material/table:", help=t("meeting_pack_no_pdf"))
 
 tiles = queries.headline(f.granularity, f.region, f.period)
 if blocks.has_rows(tiles):

@@ -1,0 +1,273 @@
+"""What the meeting pack holds: the frames, read only through ui.queries, and the words around them."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from etl.catalogue import COMPLIANCE_INDEX, HEADLINE_KPIS, KPI_BY_ID
+from ui import i18n, queries
+from ui.charts import ZONE_SYMBOLS, zone_label
+
+FUNNEL_KPI = "wait_within_sop"
+DUE_SOON_DAYS = 7
+
+# Words only the pack needs; everything the dashboard also shows comes from ui.i18n.
+STRINGS: dict[str, tuple[str, str]] = {
+    "title_week": ("Paket rapat mingguan", "Weekly meeting pack"),
+    "title_month": ("Paket evaluasi bulanan", "Monthly evaluation pack"),
+    "sheet_summary": ("Ringkasan", "Summary"),
+    "sheet_league": ("Klasemen", "League table"),
+    "sheet_matrix": ("Matriks KPI", "KPI matrix"),
+    "sheet_changes": ("Apa yang berubah", "What changed"),
+    "sheet_follow_ups": ("Tindak lanjut", "Follow-ups"),
+    "headline": ("Indikator utama wilayah", "Region headline KPIs"),
+    "all_kpis": ("Semua indikator wilayah", "Every region KPI"),
+    "language": ("Bahasa", "Language"),
+    "period_type": ("Jenis periode", "Period type"),
+    "cutoff": ("Data sampai", "Data up to"),
+    "loaded": ("Data dimuat", "Data loaded"),
+    "generated": ("Dibuat", "Generated"),
+    "incomplete_note": ("Periode ini belum lengkap: data hanya sampai {up_to}.",
+                        "This period is not complete yet: data only up to {up_to}."),
+    "code": ("Kode", "Code"),
+    "level": ("Tingkat", "Level"),
+    "level_branch": ("Cabang", "Branch"),
+    "level_region": ("Wilayah", "Region"),
+    "previous_index": ("Indeks sebelumnya", "Previous index"),
+    "previous_rank": ("Peringkat sebelumnya", "Previous rank"),
+    "missed_count": ("Jumlah meleset", "KPIs missed (count)"),
+    "status": ("Status", "Status"),
+    "direction": ("Arah", "Direction"),
+    "worse": ("▼ memburuk", "▼ worse"),
+    "better": ("▲ membaik", "▲ better"),
+    "sentence": ("Keterangan", "Description"),
+    "p_value": ("Nilai p", "p-value"),
+    "streak": ("Periode berturut-turut meleset", "Periods missed in a row"),
+    "branches_alike": ("Cabang serupa", "Branches alike"),
+    "meets_short": ("✓ memenuhi", "✓ meets"),
+    "misses_short": ("✗ meleset", "✗ misses"),
+    "matrix_note": ("Hijau ✓ memenuhi target, merah ✗ tidak memenuhi; indeks: ✓ hijau ≥ {green}, ! kuning ≥ {yellow}, "
+                    "✗ merah. Sel kosong: tanpa data.",
+                    "Green ✓ meets target, red ✗ misses; index: ✓ green ≥ {green}, ! yellow ≥ {yellow}, ✗ red. "
+                    "Empty cell: no data."),
+    "follow_ups_title": ("Tindak lanjut terbuka, jatuh tempo s.d. {due}", "Open follow-ups due by {due}"),
+    "no_follow_ups": ("Tidak ada tindak lanjut terbuka.", "No open follow-ups."),
+    "id": ("No.", "No."),
+    "topic": ("Topik", "Topic"),
+    "agreed": ("Kesepakatan", "Agreed action"),
+    "owner": ("Penanggung jawab", "Owner"),
+    "raised": ("Diangkat pada", "Raised in"),
+    "due": ("Jatuh tempo", "Due"),
+    "due_state": ("Status jatuh tempo", "Due state"),
+    "due_overdue": ("✗ Lewat jatuh tempo", "✗ Overdue"),
+    "due_soon": ("! Jatuh tempo ≤ 7 hari", "! Due within 7 days"),
+    "due_later": ("– Terjadwal", "– Scheduled"),
+    "weeks_since": ("Minggu sejak", "Weeks since"),
+    "weeks_met": ("Minggu memenuhi target", "Weeks meeting target"),
+    "latest_value": ("Nilai terakhir", "Latest value"),
+    "latest_meets": ("Terakhir memenuhi target", "Latest meets target"),
+    "recovery": ("Pemulihan", "Recovery"),
+    "recovery_text": ("{met} dari {since} minggu memenuhi target; terakhir {value}",
+                      "{met} of {since} weeks met target; latest {value}"),
+    "recovery_none": ("belum ada minggu sejak diangkat", "no week since it was raised"),
+    "notes": ("Catatan", "Notes"),
+    "updated": ("Diperbarui", "Updated"),
+    "updated_by": ("Diperbarui oleh", "Updated by"),
+    "done": ("Selesai", "Done"),
+    "dropped": ("Dibatalkan", "Dropped"),
+    "funnel_title": ("Diagram corong: {kpi}", "Funnel plot: {kpi}"),
+    "page": ("Halaman", "Page"),
+}
+
+
+class UnknownPeriod(ValueError):
+    """The period is well formed but the database holds no KPIs for it."""
+
+
+@dataclass(frozen=True, eq=False)
+class Pack:
+    """Everything one meeting pack shows, for one region, period and language."""
+
+    granularity: str  # week | month
+    region: str
+    region_name: str
+    period: dt.date  # the period's first day
+    lang: str
+    selected: tuple[str, ...]  # branches picked; empty means every branch of the region
+    selected_names: tuple[str, ...]
+    complete: bool  # whether the data covers the whole period
+    up_to: dt.date | None  # the data cut-off: the last day with data
+    loaded_at: dt.datetime | None
+    generated_at: dt.datetime
+    green_from: float
+    yellow_from: float
+    headline: pl.DataFrame  # queries.headline
+    league: pl.DataFrame  # queries.league
+    matrix: pl.DataFrame  # queries.compliance_matrix
+    changes: pl.DataFrame  # queries.what_changed
+    funnel: pl.DataFrame  # queries.funnel → judged
+    funnel_curve: pl.DataFrame  # queries.funnel → curve
+    zone_strip: pl.DataFrame  # queries.zone_strip
+    follow_ups: pl.DataFrame  # queries.open_follow_ups
+    funnel_kpi: str = field(default=FUNNEL_KPI)
+
+    @property
+    def period_code(self) -> str:
+        return period_code(self.period, self.granularity)
+
+    @property
+    def period_text(self) -> str:
+        return i18n.period_label(self.period, self.granularity, self.lang)
+
+    @property
+    def follow_ups_due_by(self) -> dt.date:
+        """The last due date queries.open_follow_ups lists: the end of the period's meeting week."""
+        return queries.meeting_week_end(self.period, self.granularity)
+
+    @property
+    def follow_ups_title(self) -> str:
+        return s("follow_ups_title", self.lang, due=i18n.date_long(self.follow_ups_due_by, self.lang))
+
+    @property
+    def title(self) -> str:
+        return s(f"title_{self.granularity}", self.lang)
+
+
+def s(key: str, lang: str, **values) -> str:
+    """A pack string in `lang`."""
+    text = STRINGS[key][lang == "en"]
+    return text.format(**values) if values else text
+
+
+# --- periods ----------------------------------------------------------------------------------------------------------
+
+_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$", re.IGNORECASE)
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+PERIOD_FORMS = "use an ISO week like 2026-W46 or a month like 2026-11"
+
+
+def parse_period(text: str) -> tuple[str, dt.date]:
+    """`2026-W46` → ("week", its Monday); `2026-11` → ("month", its first day). ValueError otherwise."""
+    text = text.strip()
+    week, month = _WEEK.match(text), _MONTH.match(text)
+    try:
+        if week:
+            return "week", dt.date.fromisocalendar(int(week[1]), int(week[2]), 1)
+        if month:
+            return "month", dt.date(int(month[1]), int(month[2]), 1)
+    except ValueError as error:
+        raise ValueError(f"{text!r} is not a valid period ({error}); {PERIOD_FORMS}") from None
+    raise ValueError(f"{text!r} is not a period; {PERIOD_FORMS}")
+
+
+def period_code(start: dt.date, granularity: str) -> str:
+    """`2026-W46` for a week, `2026-11` for a month: what the CLI takes and the file names carry."""
+    if granularity == "week":
+        year, week, _ = start.isocalendar()
+        return f"{year}-W{week:02d}"
+    return f"{start.year}-{start.month:02d}"
+
+
+def available_periods(granularity: str) -> list[dt.date]:
+    """Period starts that have KPIs, newest first."""
+    return queries.periods(granularity)["period_start"].to_list()
+
+
+def check_period(granularity: str, period: dt.date, newest: int = 5) -> None:
+    """UnknownPeriod, naming the period and the newest ones available, when the marts do not hold it."""
+    starts = available_periods(granularity)
+    if period in starts:
+        return
+    listed = ", ".join(period_code(p, granularity) for p in starts[:newest]) or "–"
+    raise UnknownPeriod(f"Periode {period_code(period, granularity)} tidak ada di basis data "
+                        f"(period not in the database). Terbaru / newest: {listed}")
+
+
+# --- the pack ---------------------------------------------------------------------------------------------------------
+
+def collect(granularity: str, region: str, period: dt.date, lang: str, selected: tuple[str, ...] = (),
+            now: dt.datetime | None = None) -> Pack:
+    """Read every frame the pack shows, through ui.queries only."""
+    check_period(granularity, period)
+    selected = tuple(selected)
+    names = queries.branch_names()
+    league = queries.league(granularity, region, period)
+    changes = queries.what_changed(granularity, region, period)
+    follow_ups = queries.open_follow_ups(region, period, granularity)
+    if selected:
+        league = league.filter(pl.col("code").is_in(selected))
+        changes = changes.filter((pl.col("level") == "region") | pl.col("code").is_in(selected))
+        follow_ups = follow_ups.filter(pl.col("branch_code").is_in(selected))
+    judged, curve = queries.funnel(granularity, region, period, FUNNEL_KPI)
+    fresh = queries.freshness()
+    complete = queries.periods(granularity).filter(pl.col("period_start") == period)["complete"]
+    sop = queries.sop()
+    return Pack(
+        granularity=granularity, region=region, region_name=names.get(region, region), period=period, lang=lang,
+        selected=selected, selected_names=tuple(names.get(code, code) for code in selected),
+        complete=bool(complete[0]) if complete.len() else False, up_to=fresh["up_to"], loaded_at=fresh["loaded_at"],
+        generated_at=(now or dt.datetime.now()).replace(microsecond=0), green_from=sop.green_from,
+        yellow_from=sop.yellow_from,
+        headline=queries.headline(granularity, region, period),
+        league=league,
+        matrix=queries.compliance_matrix(granularity, region, period, selected),
+        changes=changes,
+        funnel=judged, funnel_curve=curve,
+        zone_strip=queries.zone_strip(granularity, region, period, selected=selected),
+        follow_ups=follow_ups,
+    )
+
+
+# --- words shared by the workbook and the PDF -------------------------------------------------------------------------
+
+def filter_lines(pack: Pack) -> list[tuple[str, str]]:
+    """(label, value) pairs naming the filters and the data cut-off, for the first page and sheet."""
+    lang = pack.lang
+    return [
+        (i18n.t("region", lang), pack.region_name),
+        (s("period_type", lang), i18n.t(pack.granularity, lang)),
+        (i18n.t("period", lang), pack.period_text + ("" if pack.complete else f" ({i18n.t('incomplete', lang)})")),
+        (i18n.t("branches", lang), ", ".join(pack.selected_names) or i18n.t("all_branches", lang)),
+        (s("language", lang), i18n.LANGUAGES[lang]),
+        (s("cutoff", lang), i18n.date_long(pack.up_to, lang)),
+        (s("loaded", lang), i18n.datetime_short(pack.loaded_at, lang)),
+        (s("generated", lang), i18n.datetime_short(pack.generated_at, lang)),
+    ]
+
+
+def status_word(kpi: str, status: str, lang: str) -> str:
+    """`✓ Hijau` for the index's zone, `✓ Memenuhi target` / `✗ Tidak memenuhi target` for the others."""
+    if kpi == COMPLIANCE_INDEX or status == "none":
+        return zone_label(status, lang)
+    return f"{ZONE_SYMBOLS[status]} {i18n.t('meets' if status == 'green' else 'misses', lang)}"
+
+
+def target_text(kpi: str, target: float | None, lang: str) -> str:
+    """`≥ 90,0 %` / `≤ 15,0 mnt`."""
+    return f"{'≥' if KPI_BY_ID[kpi].higher_is_better else '≤'} {i18n.kpi_value(target, kpi, lang)}"
+
+
+def due_state(due: dt.date | None, today: dt.date) -> str:
+    """overdue / soon / later for a follow-up's due date, seen from the day the pack is made."""
+    if due is None or due > today + dt.timedelta(days=DUE_SOON_DAYS):
+        return "later"
+    return "overdue" if due < today else "soon"
+
+
+def status_label(status: str, lang: str) -> str:
+    """A follow-up status in words."""
+    return s(status, lang) if status in ("done", "dropped") else i18n.code_label(status, lang)
+
+
+def recovery_text(row: dict, lang: str) -> str:
+    """`✓ 2 dari 3 minggu memenuhi target; terakhir 91,2 %`, or a dash for an item without a KPI."""
+    if not row.get("kpi"):
+        return "–"
+    if not row.get("weeks_since"):
+        return s("recovery_none", lang)
+    symbol = "✓" if row.get("latest_meets") else "✗"
+    return f"{symbol} " + s("recovery_text", lang, met=row.get("weeks_met") or 0, since=row["weeks_since"],
+                            value=i18n.kpi_value(row.get("latest_value"), row["kpi"], lang))
