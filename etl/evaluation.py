@@ -8,6 +8,8 @@ outside the 99.8 % funnel limit, and a change is news only when it is both signi
 from __future__ import annotations
 
 import polars as pl
+import numpy as np
+from scipy.stats import binom, norm
 from scipy.stats import t as student_t
 
 from etl import stats
@@ -20,6 +22,8 @@ SIGNIFICANCE = 0.01  # 99 % (spec: "What changed"), held as a false discovery ra
 # The smallest change a regional head would act on, per unit; smaller significant changes are left out.
 MATERIAL = {"share": 0.05, "ratio": 0.05, "per_1000": 2.0, "minutes": 3.0, "working_days": 1.0, "count": 3.0}
 BRIEF_LENGTH = 10
+BASELINE_LAG = 4
+MEDIAN_MOVING_RANGE = 0.954  # median |difference| of two standard normal draws: sigma = median MR / 0.954
 CHANGE_SCHEMA = {
     "level": pl.String, "code": pl.String, "kpi": pl.String, "before": pl.Float64, "value": pl.Float64,
     "target": pl.Float64, "meets_target": pl.Boolean, "direction": pl.String, "p_value": pl.Float64,
@@ -109,7 +113,7 @@ def changes(now: pl.DataFrame, before: pl.DataFrame, history: pl.DataFrame) -> p
 
     now / before: mart rows (branches and region) of the two periods. history: the same codes' rows over
     earlier periods (at least the 12 before `before` for medians and counts, which are judged by their
-    XmR chart; rates are judged by a two-proportion test). A week has some 200 branch × KPI comparisons,
+    XmR chart, rates by their p'-chart: the rules of spec/kpis.md). A week has some 200 comparisons,
     so 99 % per test would still report two changes of pure noise every week: the 1 % is held as a false
     discovery rate over all of them (Benjamini & Hochberg 1995) instead. A change that most branches
     share is reported once, on the region's row, with the number of branches alike. Most important first.
@@ -123,9 +127,9 @@ def changes(now: pl.DataFrame, before: pl.DataFrame, history: pl.DataFrame) -> p
         return pl.DataFrame(schema=CHANGE_SCHEMA)
     units = pl.col("kpi").replace_strict({k.id: k.unit for k in KPIS})
     higher_better = pl.col("kpi").replace_strict({k.id: k.higher_is_better for k in KPIS})
-    tested = pl.concat([_rate_tests(paired.filter(units.is_in(list(FUNNEL_MODEL)))),
-                        _chart_tests(paired.filter(~units.is_in(list(FUNNEL_MODEL))),
-                                     pl.concat([history, before], how="diagonal"))], how="diagonal")
+    past = pl.concat([history, before], how="diagonal")
+    tested = pl.concat([_rate_tests(paired.filter(units.is_in(list(FUNNEL_MODEL))), past),
+                        _chart_tests(paired.filter(~units.is_in(list(FUNNEL_MODEL))), past)], how="diagonal")
     delta = pl.col("value") - pl.col("before")
     found = tested.with_columns(
         pl.when((delta > 0) == higher_better).then(pl.lit("better")).otherwise(pl.lit("worse")).alias("direction"),
@@ -150,8 +154,48 @@ def _discoveries(p_value: pl.Expr) -> pl.Expr:
     return (p_value <= cutoff).fill_null(False)
 
 
-def _rate_tests(paired: pl.DataFrame) -> pl.DataFrame:
-    return stats.two_proportion(paired).drop("z")
+def _rate_tests(paired: pl.DataFrame, past: pl.DataFrame) -> pl.DataFrame:
+    """Rates: how far this period lies from the code × KPI's own last 12 periods, on Laney's p'-chart.
+
+    z = (p - p_baseline) / (sqrt(p_baseline (1 - p_baseline) / n) * sigma_z). A branch's waits move with
+    staffing and case mix, not only with chance: at a thousand tickets a week a plain two-proportion test
+    calls every ordinary week a change, which sigma_z (the baseline z-scores' spread, never below 1)
+    corrects. sigma_z takes the median moving range / 0.954 (Wheeler), not the mean, so that earlier
+    incidents (Serang's empty-counter days) do not hide the next one. Few expected events (n p (1 - p) < 5:
+    a handful of complaints) make the normal curve wrong, so those get the exact binomial tail instead.
+    Without 12 periods: no p-value.
+    """
+    tested = paired.join(_baseline(past), on=["code", "kpi"], how="left")
+    centre, n, x = (tested[c].to_numpy() for c in ("centre", "denominator", "numerator"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (x / n - centre) / (np.sqrt(centre * (1 - centre) / n) * tested["sigma_z"].to_numpy())
+        count = np.round(x).astype(float)
+        exact = np.minimum(1.0, 2 * np.minimum(binom.cdf(count, np.round(n), centre),
+                                               binom.sf(count - 1, np.round(n), centre)))
+    p_value = np.where(n * centre * (1 - centre) < 5, exact, 2 * norm.sf(np.abs(z)))
+    return tested.with_columns(pl.Series("p_value", p_value).fill_nan(None)).drop("centre", "sigma_z")
+
+
+def _baseline(past: pl.DataFrame) -> pl.DataFrame:
+    """Pooled rate and robust Laney sigma_z per code × KPI over 12 periods with cases.
+
+    The 12 end BASELINE_LAG periods back when the history is long enough: the weeks being judged, and a
+    string of recent incidents, must not set their own limits (SPC's frozen baseline).
+    """
+    with_cases = past.filter(pl.col("denominator").fill_null(0) > 0).sort("period_start")
+    lagged = pl.when(pl.len().over("code", "kpi") >= stats.BASELINE_PERIODS + BASELINE_LAG).then(
+        pl.int_range(pl.len()).reverse().over("code", "kpi") >= BASELINE_LAG).otherwise(True)
+    recent = with_cases.filter(lagged).group_by("code", "kpi", maintain_order=True).tail(stats.BASELINE_PERIODS)
+    # A baseline with no miss at all is not a rate of exactly 100 %: half an event keeps it plausible.
+    half_event = 0.5 / pl.col("denominator").sum().over("code", "kpi")
+    pooled = (pl.col("numerator").sum() / pl.col("denominator").sum()).over("code", "kpi").clip(half_event,
+                                                                                               1 - half_event)
+    z = (pl.col("numerator") / pl.col("denominator") - pooled) / (pooled * (1 - pooled) / pl.col("denominator")).sqrt()
+    full = pl.len() >= stats.BASELINE_PERIODS
+    return recent.with_columns(pooled.alias("pooled"), z.alias("z")).group_by("code", "kpi").agg(
+        pl.when(full).then(pl.col("pooled").first()).alias("centre"),
+        pl.when(full).then((pl.col("z").diff().abs().median() / MEDIAN_MOVING_RANGE).clip(lower_bound=1.0))
+        .alias("sigma_z"))
 
 
 def _chart_tests(paired: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame:

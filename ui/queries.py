@@ -307,7 +307,7 @@ def control_chart(version: str, granularity: str, region: str, branch: str, kpi:
 @versioned
 def what_changed(version: str, granularity: str, region: str, period: dt.date) -> pl.DataFrame:
     """The period's significant and material changes against the one before, most important first."""
-    starts = recent_periods(granularity, period, stats.BASELINE_PERIODS + 2)
+    starts = recent_periods(granularity, period, stats.BASELINE_PERIODS + evaluation.BASELINE_LAG + 2)
     if len(starts) < 2:
         return pl.DataFrame(schema=evaluation.CHANGE_SCHEMA)
     rows = kpi_values(granularity, region, starts[0], period)
