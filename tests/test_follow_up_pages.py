@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,9 @@ def own_demo(demo_db_url, tmp_path, monkeypatch):  # noqa: F811
     if not source.exists():
         pytest.skip("needs the SQLite demo database")
     copy = tmp_path / "demo.db"
-    shutil.copy(source, copy)
+    # SQLite's backup API, not a file copy: recent writes may still sit in the write-ahead log.
+    with sqlite3.connect(source) as original, sqlite3.connect(copy) as duplicate:
+        original.backup(duplicate)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{copy}")
     st.cache_resource.clear()
     st.cache_data.clear()
