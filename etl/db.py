@@ -5,6 +5,7 @@ Every difference between SQLite and PostgreSQL lives in this module.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from etl.schema import metadata
 
 STAGE_PREFIX = "stage_"
+READ_BATCH_ROWS = 250_000
 # Text and BigInteger are subclasses of String and Integer, so the first match is enough.
 SQL_TO_POLARS = ((DateTime, pl.Datetime("us")), (Date, pl.Date), (Boolean, pl.Boolean), (Float, pl.Float64),
                  (Integer, pl.Int64), (String, pl.String))
@@ -100,11 +102,19 @@ def _sqlite_text_dates(rows: pl.DataFrame) -> list[pl.Expr]:
 def read_frame(conn: Connection, statement: Select) -> pl.DataFrame:
     """Run a select and type every column as SQL declares it, so empty results keep their schema.
 
-    SQLite hands dates and datetimes back as text; they are parsed here, in bulk,
-    instead of one Python object per value.
+    Rows arrive in batches of READ_BATCH_ROWS, each typed on its own, so a large result never
+    exists as Python objects all at once. SQLite hands dates and datetimes back as text; they
+    are parsed here, in bulk, instead of one Python object per value.
     """
-    frame = _read_sqlite(conn, statement) if is_sqlite(conn) else pl.read_database(
-        statement, conn, infer_schema_length=None)
+    batches = _read_sqlite(conn, statement) if is_sqlite(conn) else pl.read_database(
+        statement, conn, iter_batches=True, batch_size=READ_BATCH_ROWS, infer_schema_length=None)
+    typed = [_as_declared_frame(batch, statement) for batch in batches]
+    if not typed:  # PostgreSQL yields no batch for no rows; a one-shot read keeps the result's column names
+        typed = [_as_declared_frame(pl.read_database(statement, conn, infer_schema_length=None), statement)]
+    return pl.concat(typed) if len(typed) > 1 else typed[0]
+
+
+def _as_declared_frame(frame: pl.DataFrame, statement: Select) -> pl.DataFrame:
     return frame.with_columns(
         _as_declared(name, dtype, column.type)
         for (name, dtype), column in zip(frame.schema.items(), statement.selected_columns)
@@ -125,11 +135,19 @@ def _as_declared(name: str, dtype: pl.DataType, sql_type) -> pl.Expr:
     return pl.col(name).cast(wanted)
 
 
-def _read_sqlite(conn: Connection, statement: Select) -> pl.DataFrame:
-    """Read through the raw sqlite3 cursor, so SQLAlchemy does not build a datetime per value."""
+def _read_sqlite(conn: Connection, statement: Select) -> Iterator[pl.DataFrame]:
+    """Read through the raw sqlite3 cursor, so neither SQLAlchemy rows nor datetimes are built per value."""
     sql = str(statement.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-    result = conn.exec_driver_sql(sql)
-    return pl.DataFrame(result.fetchall(), schema=list(result.keys()), orient="row", infer_schema_length=None)
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(sql)
+        names = [d[0] for d in cursor.description]
+        rows = cursor.fetchmany(READ_BATCH_ROWS)
+        yield pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)  # even when empty
+        while rows := cursor.fetchmany(READ_BATCH_ROWS):
+            yield pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
+    finally:
+        cursor.close()
 
 
 def upsert_from(conn: Connection, target: Table, stage: Table) -> None:

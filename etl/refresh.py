@@ -1,20 +1,36 @@
-"""Recompute the KPI marts for the periods a load touched, from the stored facts."""
+"""Recompute the KPI marts for the periods a load touched, from the stored facts, one block of months at a time.
+
+Only the facts that can count in a block's periods are read for it, so memory is bounded by the
+busiest block, not by the whole history: national scale (23.6 M tickets a year) would not fit at once.
+"""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import polars as pl
-from sqlalchemy import DateTime, Engine, delete, func, or_, select
+from sqlalchemy import DateTime, Engine, and_, delete, func, or_, select
 
 from etl.calendar import holidays_between
 from etl.db import read_frame, write_rows
-from etl.kpis.marts import Facts, kpi_table
+from etl.kpis.marts import MART_SCHEMA, Facts, kpi_table
 from etl.kpis.periods import GRANULARITIES, period_starts
 from etl.schema import KPI_MARTS, branches, claims, complaints, queue_tickets, sop_targets
 from etl.sop import Sop
 
 # Tickets of one visit may straddle midnight; a day of margin keeps the visit whole.
 VISIT_MARGIN = dt.timedelta(days=1)
+# Calendar months of periods computed from one read of the facts (a national month is ~2 M tickets).
+MONTHS_PER_CHUNK = 1
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Periods computed together, and the window [start, end) their records are anchored in."""
+
+    periods: dict[str, tuple[dt.date, dt.date]]  # granularity → first and last period start
+    start: dt.datetime
+    end: dt.datetime
 
 
 def sync_targets(engine: Engine, sop: Sop) -> bool:
@@ -42,7 +58,7 @@ def data_horizon(engine: Engine) -> tuple[dt.datetime, dt.datetime] | None:
     return (min(firsts), max(lasts)) if firsts else None
 
 
-def refresh_marts(engine: Engine, sop: Sop, since: dt.datetime) -> int:
+def refresh_marts(engine: Engine, sop: Sop, since: dt.datetime, months_per_chunk: int = MONTHS_PER_CHUNK) -> int:
     """Replace the mart rows of every period from the one holding `since` to the data's last; rows written."""
     horizon = data_horizon(engine)
     if horizon is None:
@@ -50,34 +66,92 @@ def refresh_marts(engine: Engine, sop: Sop, since: dt.datetime) -> int:
     since = max(since, horizon[0])
     closed = holidays_between(horizon[0].date(), horizon[1].date())
     periods = {g: period_starts(since.date(), horizon[1].date(), g) for g in GRANULARITIES}
-    earliest = min(starts.min() for starts in periods.values())
-    with engine.connect() as conn:
-        facts = read_facts(conn, dt.datetime.combine(earliest, dt.time()) - VISIT_MARGIN)
+    tables: dict[str, list[pl.DataFrame]] = {g: [] for g in GRANULARITIES}
+    for chunk in plan_chunks(periods, months_per_chunk):
+        with engine.connect() as conn:
+            facts = read_facts(conn, chunk.start, chunk.end)
+        for granularity, (first_period, last_period) in chunk.periods.items():
+            tables[granularity].append(kpi_table(facts, sop, closed, granularity, first_period, last_period))
+        del facts
     written = 0
     for granularity, starts in periods.items():
-        first_period, last_period = starts.min(), starts.max()
-        table = kpi_table(facts, sop, closed, granularity, first_period, last_period)
+        table = pl.concat([pl.DataFrame(schema=MART_SCHEMA), *tables[granularity]]).sort(
+            "level", "code", "period_start", "kpi")
         mart = KPI_MARTS[granularity]
         with engine.begin() as conn:
-            conn.execute(delete(mart).where(mart.c.period_start >= first_period))
+            conn.execute(delete(mart).where(mart.c.period_start >= starts.min()))
             write_rows(conn, mart, table)
         written += table.height
     return written
 
 
-def read_facts(conn, since: dt.datetime) -> Facts:
-    """Every record that can count in a period from `since` on: anchored then, or still open then."""
+def plan_chunks(periods: dict[str, pl.Series], months_per_chunk: int) -> list[Chunk]:
+    """Group the periods by the block of `months_per_chunk` calendar months their start falls in.
+
+    A week belongs to the month of its Monday; the chunk's window runs from its earliest
+    period start to the end of its latest period, so it may reach into the next month.
+    """
+    if months_per_chunk < 1:
+        raise ValueError(f"months_per_chunk must be at least 1, not {months_per_chunk}")
+    earliest = min(starts.min() for starts in periods.values())
+
+    def block(day: dt.date) -> int:
+        return ((day.year - earliest.year) * 12 + day.month - earliest.month) // months_per_chunk
+
+    blocks: dict[int, dict[str, list[dt.date]]] = {}
+    for granularity, starts in periods.items():
+        for start in starts.to_list():
+            blocks.setdefault(block(start), {}).setdefault(granularity, []).append(start)
+    chunks = []
+    for _, by_granularity in sorted(blocks.items()):
+        first = min(min(starts) for starts in by_granularity.values())
+        after = max(_period_after(max(starts), g) for g, starts in by_granularity.items())
+        chunks.append(Chunk(
+            periods={g: (min(starts), max(starts)) for g, starts in by_granularity.items()},
+            start=dt.datetime.combine(first, dt.time()), end=dt.datetime.combine(after, dt.time()),
+        ))
+    return chunks
+
+
+def _period_after(start: dt.date, granularity: str) -> dt.date:
+    """The first day after the period that starts at `start`."""
+    if granularity == "week":
+        return start + dt.timedelta(days=7)
+    return dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+
+
+def read_facts(conn, start: dt.datetime, end: dt.datetime) -> Facts:
+    """Every record that can count in a period inside [start, end): anchored in it, or open during it.
+
+    Each rule of `kpi_table` puts a record in the periods of its own timestamps or, for backlogs,
+    in the periods whose end it is open at; other records cannot change a value in the window.
+    Tickets get a day of margin each side so that a visit across midnight is seen whole.
+    """
     ticket_columns = [queue_tickets.c[c] for c in (
         "branch_code", "visit_id", "service", "priority_group", "issued_at", "called_at", "finished_at",
         "counter_id", "outcome", "rating")]
+    issued = queue_tickets.c.issued_at
     return Facts(
         branches=read_frame(conn, select(branches)),
-        tickets=read_frame(conn, select(*ticket_columns).where(queue_tickets.c.issued_at >= since)),
+        tickets=read_frame(conn, select(*ticket_columns).where(
+            issued >= start - VISIT_MARGIN, issued < end + VISIT_MARGIN)),
         claims=read_frame(conn, select(claims).where(or_(
-            claims.c.submitted_at >= since, claims.c.decided_at.is_(None), claims.c.decided_at >= since,
+            _within(claims.c.submitted_at, start, end), _within(claims.c.decided_at, start, end),
+            _within(claims.c.paid_at, start, end),
+            _open_during(claims.c.docs_complete_at, claims.c.decided_at, start, end),
         ))),
         complaints=read_frame(conn, select(complaints).where(or_(
-            complaints.c.received_at >= since, complaints.c.resolved_at.is_(None), complaints.c.resolved_at >= since,
-            complaints.c.first_response_at >= since,
+            _within(complaints.c.received_at, start, end), _within(complaints.c.first_response_at, start, end),
+            _within(complaints.c.resolved_at, start, end),
+            _open_during(complaints.c.received_at, complaints.c.resolved_at, start, end),
         ))),
     )
+
+
+def _within(column, start: dt.datetime, end: dt.datetime):
+    return and_(column >= start, column < end)
+
+
+def _open_during(opened, closed_at, start: dt.datetime, end: dt.datetime):
+    """Opened before the window ends and not closed before it starts (a backlog candidate)."""
+    return and_(opened < end, or_(closed_at.is_(None), closed_at >= start))

@@ -134,7 +134,8 @@ def validate(raw: RawFile, known_branches: set[str], clock_skew_tolerance_second
     exact_duplicates = cleaned.height - int(cleaned.select(first_copy.sum()).item())
     distinct = cleaned.filter(first_copy)
 
-    typed = distinct.with_columns(
+    # Lazy, so that polars computes shared subexpressions (a timestamp's parse feeds several rules) once.
+    typed = distinct.lazy().with_columns(
         parsed_value(c, raw.decimal_comma).alias(f"_typed_{c.name}") for c in source.stored_columns
     )
     typed, skew_checks = _clamp_clock_skew(typed, source, clock_skew_tolerance_seconds)
@@ -143,7 +144,7 @@ def validate(raw: RawFile, known_branches: set[str], clock_skew_tolerance_second
         pl.coalesce(pl.when(c.broken.fill_null(False)).then(pl.lit(f"{c.reason}|{c.column}")) for c in checks)
         .alias("_error")
     )
-    errors = _supersede_duplicate_ids(errors, source)
+    errors = _supersede_duplicate_ids(errors, source).collect()
     bad = errors.filter(pl.col("_error").is_not_null())
     good = errors.filter(pl.col("_error").is_null())
     return Validated(rows=_typed_rows(good, source), quarantine=_quarantine_rows(bad, text_columns),
@@ -191,7 +192,7 @@ def _cross_field_checks(source_name: str) -> list[Check]:
     return []
 
 
-def _clamp_clock_skew(typed: pl.DataFrame, source: Source, tolerance_seconds: int) -> tuple[pl.DataFrame, list[Check]]:
+def _clamp_clock_skew(typed: pl.LazyFrame, source: Source, tolerance_seconds: int) -> tuple[pl.LazyFrame, list[Check]]:
     """Clamp timestamps that run backwards by at most the tolerance; flag the rest as time_order.
 
     In a chain (issued → called → finished) each timestamp is compared with the last
@@ -219,7 +220,7 @@ def _clamp_clock_skew(typed: pl.DataFrame, source: Source, tolerance_seconds: in
     return typed.with_columns(adjusted), checks
 
 
-def _supersede_duplicate_ids(errors: pl.DataFrame, source: Source) -> pl.DataFrame:
+def _supersede_duplicate_ids(errors: pl.LazyFrame, source: Source) -> pl.LazyFrame:
     """Among valid rows sharing an id in one file, the last wins; earlier ones are quarantined."""
     valid = pl.col("_error").is_null()
     last_valid = pl.col("_last_seen") == pl.col("_last_seen").filter(valid).max().over(source.id_column)
