@@ -17,8 +17,9 @@ from ui import i18n
 ZONE_COLOURS = {"green": "#009E73", "yellow": "#E6B400", "red": "#D55E00", "none": "#9E9E9E"}
 ZONE_SYMBOLS = {"green": "✓", "yellow": "!", "red": "✗", "none": "–"}
 ZONE_ORDER = ("none", "red", "yellow", "green")
-# Colour-blind-safe qualitative palette (Paul Tol's "muted"), for branches and categories.
-SERIES_COLOURS = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255",
+# Colour-blind-safe qualitative palette (Paul Tol's "muted", its indigo swapped for his mid blue, which also
+# reads on a dark theme), for branches and categories.
+SERIES_COLOURS = ("#4477AA", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255",
                   "#AA4499", "#6699CC", "#661100")
 REGION_COLOUR = "#7F7F7F"
 TARGET_COLOUR = "#CC79A7"
