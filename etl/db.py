@@ -45,9 +45,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def create_tables(engine: Engine) -> None:
-    """Create missing tables and drop staging tables that an interrupted run left behind."""
+    """Create missing tables and indexes; drop staging tables that an interrupted run left behind.
+
+    `create_all` skips tables that exist, with their indexes, so an index added to the
+    schema later is created here on the databases that predate it.
+    """
     metadata.create_all(engine)
     with engine.begin() as conn:
+        for table in metadata.sorted_tables:
+            for index in table.indexes:
+                index.create(conn, checkfirst=True)
         for name in inspect(conn).get_table_names():
             if name.startswith(STAGE_PREFIX):
                 conn.execute(text(f'DROP TABLE "{name}"'))

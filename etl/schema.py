@@ -72,6 +72,7 @@ claims = Table(
     Column("clock_skew_adjusted", Boolean, nullable=False),
     Column("batch_id", Integer, nullable=False),
     Index("ix_claims_branch_submitted", "branch_code", "submitted_at"),
+    Index("ix_claims_submitted", "submitted_at"),  # the data's last day without a scan per branch
     Index("ix_claims_decided", "decided_at"),
     Index("ix_claims_paid", "paid_at"),
 )
@@ -91,6 +92,7 @@ complaints = Table(
     Column("clock_skew_adjusted", Boolean, nullable=False),
     Column("batch_id", Integer, nullable=False),
     Index("ix_complaints_branch_received", "branch_code", "received_at"),
+    Index("ix_complaints_received", "received_at"),
     Index("ix_complaints_resolved", "resolved_at"),
 )
 
@@ -124,6 +126,7 @@ quarantine = Table(
     Column("detail", Text),
     Column("raw_values", Text, nullable=False),  # JSON object, personal columns already pseudonymised
     Index("ix_quarantine_batch", "batch_id"),
+    Index("ix_quarantine_source_reason", "source", "reason"),  # the data page's summary and samples
 )
 
 sop_targets = Table(

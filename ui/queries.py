@@ -659,7 +659,9 @@ def source_freshness(version: str) -> pl.DataFrame:
         for table, column in (("queue_tickets", "issued_at"), ("claims", "submitted_at"),
                               ("complaints", "received_at")):
             fact = schema.metadata.tables[table]
-            count, latest = conn.execute(select(func.count(), func.max(fact.c[column]))).one()
+            # Two statements: SQLite answers max() from the index only when it is the sole aggregate.
+            count = conn.execute(select(func.count()).select_from(fact)).scalar()
+            latest = conn.execute(select(func.max(fact.c[column]))).scalar()
             b = schema.etl_batches
             loaded = conn.execute(select(func.max(b.c.finished_at)).where(b.c.source == table,
                                                                            b.c.status == "loaded")).scalar()

@@ -1,0 +1,44 @@
+"""Database helpers: typed reads in batches, and indexes added to the schema after a database was created."""
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+from sqlalchemy import inspect, select, text
+
+from etl import db
+from etl.db import create_tables, read_frame, write_rows
+from etl.schema import claims
+
+CLAIM_ROWS = pl.DataFrame({
+    "claim_id": [f"C{i}" for i in range(7)], "branch_code": ["A"] * 7, "participant_id": ["p"] * 7,
+    "programme": ["JHT"] * 7, "channel": ["jmo"] * 7, "amount_idr": [1.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0],
+    "submitted_at": [dt.datetime(2026, 11, 16, 8, i) for i in range(7)],
+    # Empty in the first batches only: each batch must be typed as declared, not as inferred from its values.
+    "decided_at": [None, None, None, None, None, dt.datetime(2026, 11, 17, 9), dt.datetime(2026, 11, 18, 9, 30, 1)],
+    "status": ["in_process"] * 5 + ["paid"] * 2, "clock_skew_adjusted": [False] * 7, "batch_id": [1] * 7,
+})
+
+
+def test_a_read_in_batches_equals_a_read_at_once(any_engine, monkeypatch):
+    create_tables(any_engine)
+    with any_engine.begin() as conn:
+        write_rows(conn, claims, CLAIM_ROWS)
+    statement = select(claims).order_by(claims.c.claim_id)
+    with any_engine.connect() as conn:
+        at_once = read_frame(conn, statement)
+        monkeypatch.setattr(db, "READ_BATCH_ROWS", 2)
+        in_batches = read_frame(conn, statement)
+        empty = read_frame(conn, statement.where(claims.c.claim_id == "none"))
+    assert in_batches.equals(at_once)
+    assert at_once.select(CLAIM_ROWS.columns).equals(CLAIM_ROWS)
+    assert empty.height == 0 and empty.schema == at_once.schema
+
+
+def test_an_index_added_to_the_schema_is_created_on_an_existing_database(any_engine):
+    create_tables(any_engine)
+    with any_engine.begin() as conn:
+        conn.execute(text("DROP INDEX ix_claims_submitted"))
+    create_tables(any_engine)
+    with any_engine.connect() as conn:
+        assert "ix_claims_submitted" in {i["name"] for i in inspect(conn).get_indexes("claims")}
