@@ -23,7 +23,6 @@ SIGNIFICANCE = 0.01  # 99 % (spec: "What changed"), held as a false discovery ra
 MATERIAL = {"share": 0.05, "ratio": 0.05, "per_1000": 2.0, "minutes": 3.0, "working_days": 1.0, "count": 3.0}
 BRIEF_LENGTH = 10
 BASELINE_LAG = 4
-MEDIAN_MOVING_RANGE = 0.954  # median |difference| of two standard normal draws: sigma = median MR / 0.954
 CHANGE_SCHEMA = {
     "level": pl.String, "code": pl.String, "kpi": pl.String, "before": pl.Float64, "value": pl.Float64,
     "target": pl.Float64, "meets_target": pl.Boolean, "direction": pl.String, "p_value": pl.Float64,
@@ -194,8 +193,7 @@ def _baseline(past: pl.DataFrame) -> pl.DataFrame:
     full = pl.len() >= stats.BASELINE_PERIODS
     return recent.with_columns(pooled.alias("pooled"), z.alias("z")).group_by("code", "kpi").agg(
         pl.when(full).then(pl.col("pooled").first()).alias("centre"),
-        pl.when(full).then((pl.col("z").diff().abs().median() / MEDIAN_MOVING_RANGE).clip(lower_bound=1.0))
-        .alias("sigma_z"))
+        pl.when(full).then(stats.laney_sigma_z(pl.col("z"), robust=True)).alias("sigma_z"))
 
 
 def _chart_tests(paired: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame:

@@ -20,7 +20,9 @@ BASELINE_PERIODS = 12
 MODELS = ("binomial", "poisson")
 # Tail probability of each funnel limit: two-sided 95 % and 99.8 %.
 TAILS = {"lower_95": 0.025, "upper_95": 0.975, "lower_998": 0.001, "upper_998": 0.999}
-XMR_SCALE = 2.66  # 3 / d2, with d2 = 1.128 for moving ranges of two consecutive points
+MEAN_MOVING_RANGE = 1.128  # d2: the mean |difference| of two standard normal draws
+MEDIAN_MOVING_RANGE = 0.954  # and their median |difference|
+XMR_SCALE = 2.66  # Wheeler's rounding of 3 / MEAN_MOVING_RANGE
 
 
 def funnel_limits(
@@ -171,14 +173,22 @@ def p_chart(series: pl.DataFrame, *, baseline: int = BASELINE_PERIODS, laney: bo
     centre = history["numerator"].sum() / history["denominator"].sum()
     sigma_z = 1.0
     if laney and 0 < centre < 1:
-        z = (history["value"] - centre) / (centre * (1 - centre) / history["denominator"]).sqrt()
-        sigma_z = max(z.diff().abs().mean() / 1.128, 1.0)
+        z = (pl.col("value") - centre) / (centre * (1 - centre) / pl.col("denominator")).sqrt()
+        sigma_z = history.select(laney_sigma_z(z)).item()
     spread = 3 * sigma_z * (centre * (1 - centre) / pl.col("denominator")).sqrt()
     return _with_signal(charted.with_columns(
         pl.lit(centre, dtype=pl.Float64).alias("centre"),
         pl.when(observed).then((centre - spread).clip(0.0, 1.0)).alias("lower"),
         pl.when(observed).then((centre + spread).clip(0.0, 1.0)).alias("upper"),
     ))
+
+
+def laney_sigma_z(z: pl.Expr, *, robust: bool = False) -> pl.Expr:
+    """Laney's sigma_z from consecutive z-scores, never below 1: the mean moving range / 1.128, or with
+    `robust` the median moving range / 0.954 (Wheeler), which a few incidents in the baseline do not widen."""
+    moving_range = z.diff().abs()
+    spread = moving_range.median() / MEDIAN_MOVING_RANGE if robust else moving_range.mean() / MEAN_MOVING_RANGE
+    return spread.clip(lower_bound=1.0)
 
 
 def xmr_chart(series: pl.DataFrame, *, baseline: int = BASELINE_PERIODS) -> pl.DataFrame:

@@ -1,7 +1,7 @@
 """Rapat Mingguan: how did the region do this period, and which branches need attention?"""
 import streamlit as st
 
-from etl.catalogue import COMPLIANCE_INDEX, HEADLINE_KPIS, KPI_BY_ID
+from etl.catalogue import HEADLINE_KPIS, KPI_BY_ID
 from report.content import collect
 from report.pack import file_stem, pack_zip
 from report.pdf import find_chromium
@@ -37,12 +37,8 @@ if blocks.has_rows(tiles):
                           delta=i18n.kpi_change(row["change"], kpi),
                           delta_color="normal" if KPI_BY_ID[kpi].higher_is_better else "inverse",
                           delta_description=t("vs_previous"))
-                status = row["status"]
-                word = charts.zone_label(status, f.lang) if kpi == COMPLIANCE_INDEX else (
-                    t("meets") if status == "green" else t("misses"))
-                blocks.zone_badge(status, word)
-                st.caption(f"{t('target')} {'≥' if KPI_BY_ID[kpi].higher_is_better else '≤'} "
-                           f"{i18n.kpi_value(row['target'], kpi)}")
+                blocks.zone_badge(row["status"], charts.status_label(kpi, row["status"], f.lang))
+                st.caption(f"{t('target')} {i18n.target_text(kpi, row['target'], f.lang)}")
 
 st.subheader(t("what_changed"))
 changed = queries.what_changed(f.granularity, f.region, f.period)
@@ -63,36 +59,30 @@ st.subheader(t("needs_attention"))
 red, missed = queries.needs_attention(f.granularity, f.region, f.period, f.picked)
 
 
-def act_on(branch: str, kpi: str | None, key: str) -> None:
-    """The two things a meeting does with a flagged row: look closer, or record what was agreed."""
+def flagged(title: str, when_none: str, shown, codes: list[str], kpis: list[str | None], key: str) -> None:
+    """A table of flagged rows; a picked row offers what a meeting does next: look closer, or record a promise."""
+    st.markdown(f"**{t(title)}**")
+    if not codes:
+        st.success(t(when_none))
+        return
+    st.caption(t("select_to_act"))
+    picked = blocks.selected_row(blocks.table(shown, key=key, select_rows=True))
+    if picked is None:
+        return
     left, right = st.columns(2)
     if left.button(t("open_trend"), key=f"{key}_trend", icon=":material/show_chart:"):
-        filters.drill_to_trend(branch, kpi)
+        filters.drill_to_trend(codes[picked], kpis[picked])
     if right.button(t("follow_up_this"), key=f"{key}_follow_up", type="primary", icon=":material/add_task:"):
-        filters.draft_follow_up(branch, kpi, f)
+        filters.draft_follow_up(codes[picked], kpis[picked], f)
 
 
 left, right = st.columns(2)
 with left:
-    st.markdown(f"**{t('red_branches')}**")
-    if red.is_empty():
-        st.success(t("none_red"))
-    else:
-        st.caption(t("select_to_act"))
-        shown = tables.zones(red, f.granularity, f.lang)
-        picked = blocks.selected_row(blocks.table(shown, key="red_branches", select_rows=True))
-        if picked is not None:
-            act_on(red["branch_code"][picked], None, "red")
+    flagged("red_branches", "none_red", tables.zones(red, f.granularity, f.lang), red["branch_code"].to_list(),
+            [None] * red.height, "red_branches")
 with right:
-    st.markdown(f"**{t('missed_twice')}**")
-    if missed.is_empty():
-        st.success(t("none_missed"))
-    else:
-        st.caption(t("select_to_act"))
-        picked = blocks.selected_row(blocks.table(tables.missed_kpis(missed, f.lang), key="missed_twice",
-                                                  select_rows=True))
-        if picked is not None:
-            act_on(missed["code"][picked], missed["kpi"][picked], "missed")
+    flagged("missed_twice", "none_missed", tables.missed_kpis(missed, f.lang), missed["code"].to_list(),
+            missed["kpi"].to_list(), "missed_twice")
 
 st.subheader(t("follow_ups"))
 due = queries.open_follow_ups(f.region, f.period, f.granularity)

@@ -7,14 +7,12 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from etl.catalogue import COMPLIANCE_INDEX, HEADLINE_KPIS, KPI_BY_ID
 from ui import i18n, queries
-from ui.charts import ZONE_SYMBOLS, zone_label
 
 FUNNEL_KPI = "wait_within_sop"
 DUE_SOON_DAYS = 7
 
-# Words only the pack needs; everything the dashboard also shows comes from ui.i18n.
+# Words only the pack needs; `s` falls back to ui.i18n for everything the dashboard also shows.
 STRINGS: dict[str, tuple[str, str]] = {
     "title_week": ("Paket rapat mingguan", "Weekly meeting pack"),
     "title_month": ("Paket evaluasi bulanan", "Monthly evaluation pack"),
@@ -25,7 +23,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sheet_follow_ups": ("Tindak lanjut", "Follow-ups"),
     "headline": ("Indikator utama wilayah", "Region headline KPIs"),
     "all_kpis": ("Semua indikator wilayah", "Every region KPI"),
-    "language": ("Bahasa", "Language"),
     "period_type": ("Jenis periode", "Period type"),
     "cutoff": ("Data sampai", "Data up to"),
     "loaded": ("Data dimuat", "Data loaded"),
@@ -39,7 +36,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "previous_index": ("Indeks sebelumnya", "Previous index"),
     "previous_rank": ("Peringkat sebelumnya", "Previous rank"),
     "missed_count": ("Jumlah meleset", "KPIs missed (count)"),
-    "status": ("Status", "Status"),
     "direction": ("Arah", "Direction"),
     "worse": ("▼ memburuk", "▼ worse"),
     "better": ("▲ membaik", "▲ better"),
@@ -56,11 +52,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "follow_ups_title": ("Tindak lanjut terbuka, jatuh tempo s.d. {due}", "Open follow-ups due by {due}"),
     "no_follow_ups": ("Tidak ada tindak lanjut terbuka.", "No open follow-ups."),
     "id": ("No.", "No."),
-    "topic": ("Topik", "Topic"),
-    "agreed": ("Kesepakatan", "Agreed action"),
-    "owner": ("Penanggung jawab", "Owner"),
-    "raised": ("Diangkat pada", "Raised in"),
-    "due": ("Jatuh tempo", "Due"),
     "due_state": ("Status jatuh tempo", "Due state"),
     "due_overdue": ("✗ Lewat jatuh tempo", "✗ Overdue"),
     "due_soon": ("! Jatuh tempo ≤ 7 hari", "! Due within 7 days"),
@@ -69,15 +60,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "weeks_met": ("Minggu memenuhi target", "Weeks meeting target"),
     "latest_value": ("Nilai terakhir", "Latest value"),
     "latest_meets": ("Terakhir memenuhi target", "Latest meets target"),
-    "recovery": ("Pemulihan", "Recovery"),
-    "recovery_text": ("{met} dari {since} minggu memenuhi target; terakhir {value}",
-                      "{met} of {since} weeks met target; latest {value}"),
-    "recovery_none": ("belum ada minggu sejak diangkat", "no week since it was raised"),
-    "notes": ("Catatan", "Notes"),
     "updated": ("Diperbarui", "Updated"),
     "updated_by": ("Diperbarui oleh", "Updated by"),
-    "done": ("Selesai", "Done"),
-    "dropped": ("Dibatalkan", "Dropped"),
     "funnel_title": ("Diagram corong: {kpi}", "Funnel plot: {kpi}"),
     "page": ("Halaman", "Page"),
 }
@@ -137,7 +121,9 @@ class Pack:
 
 
 def s(key: str, lang: str, **values) -> str:
-    """A pack string in `lang`."""
+    """A pack string in `lang`, or the dashboard's when the pack has no word of its own."""
+    if key not in STRINGS:
+        return i18n.t(key, lang, **values)
     text = STRINGS[key][lang == "en"]
     return text.format(**values) if values else text
 
@@ -238,36 +224,8 @@ def filter_lines(pack: Pack) -> list[tuple[str, str]]:
     ]
 
 
-def status_word(kpi: str, status: str, lang: str) -> str:
-    """`✓ Hijau` for the index's zone, `✓ Memenuhi target` / `✗ Tidak memenuhi target` for the others."""
-    if kpi == COMPLIANCE_INDEX or status == "none":
-        return zone_label(status, lang)
-    return f"{ZONE_SYMBOLS[status]} {i18n.t('meets' if status == 'green' else 'misses', lang)}"
-
-
-def target_text(kpi: str, target: float | None, lang: str) -> str:
-    """`≥ 90,0 %` / `≤ 15,0 mnt`."""
-    return f"{'≥' if KPI_BY_ID[kpi].higher_is_better else '≤'} {i18n.kpi_value(target, kpi, lang)}"
-
-
 def due_state(due: dt.date | None, today: dt.date) -> str:
     """overdue / soon / later for a follow-up's due date, seen from the day the pack is made."""
     if due is None or due > today + dt.timedelta(days=DUE_SOON_DAYS):
         return "later"
     return "overdue" if due < today else "soon"
-
-
-def status_label(status: str, lang: str) -> str:
-    """A follow-up status in words."""
-    return s(status, lang) if status in ("done", "dropped") else i18n.code_label(status, lang)
-
-
-def recovery_text(row: dict, lang: str) -> str:
-    """`✓ 2 dari 3 minggu memenuhi target; terakhir 91,2 %`, or a dash for an item without a KPI."""
-    if not row.get("kpi"):
-        return "–"
-    if not row.get("weeks_since"):
-        return s("recovery_none", lang)
-    symbol = "✓" if row.get("latest_meets") else "✗"
-    return f"{symbol} " + s("recovery_text", lang, met=row.get("weeks_met") or 0, since=row["weeks_since"],
-                            value=i18n.kpi_value(row.get("latest_value"), row["kpi"], lang))

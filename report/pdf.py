@@ -17,9 +17,8 @@ import plotly.io as pio
 import polars as pl
 from plotly.offline import get_plotlyjs
 
-from etl.catalogue import COMPLIANCE_INDEX, KPI_BY_ID
-from report.content import HEADLINE_KPIS, Pack, due_state, filter_lines, recovery_text, s, status_label, \
-    status_word, target_text
+from etl.catalogue import COMPLIANCE_INDEX, HEADLINE_KPIS, KPI_BY_ID
+from report.content import Pack, due_state, filter_lines, s
 from ui import charts, i18n, tables
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -120,7 +119,7 @@ def _tiles(pack: Pack) -> str:
         if r is None:
             tiles.append(f'<div class="tile none"><div class="label">{_e(i18n.kpi_label(kpi, lang))}</div>'
                          f'<div class="value">–</div>'
-                         f'<div class="badge">{_e(status_word(kpi, "none", lang))}</div></div>')
+                         f'<div class="badge">{_e(charts.status_label(kpi, "none", lang))}</div></div>')
             continue
         change = r["change"]
         delta = ""
@@ -133,8 +132,8 @@ def _tiles(pack: Pack) -> str:
         tiles.append(
             f'<div class="tile {r["status"]}"><div class="label">{_e(i18n.kpi_label(kpi, lang))}</div>'
             f'<div class="value">{_e(i18n.kpi_value(r["value"], kpi, lang))}</div>{delta}'
-            f'<div class="badge">{_e(status_word(kpi, r["status"], lang))}</div>'
-            f'<div class="target">{_e(i18n.t("target", lang))} {_e(target_text(kpi, r["target"], lang))}</div></div>')
+            f'<div class="badge">{_e(charts.status_label(kpi, r["status"], lang))}</div>'
+            f'<div class="target">{_e(i18n.t("target", lang))} {_e(i18n.target_text(kpi, r["target"], lang))}</div></div>')
     return "".join(tiles)
 
 
@@ -234,7 +233,7 @@ def _follow_ups(pack: Pack) -> str:
     if frame.is_empty():
         return heading + f'<p class="calm">{_e(s("no_follow_ups", lang))}</p>'
     today = pack.generated_at.date()
-    columns = [i18n.t("branch", lang), s("topic", lang), s("agreed", lang), s("owner", lang), s("due", lang),
+    columns = [i18n.t("branch", lang), s("topic", lang), s("agreed", lang), s("owner", lang), s("due_date", lang),
                s("status", lang), s("recovery", lang)]
     head = "".join(f"<th>{_e(c)}</th>" for c in columns)
     widths = "".join(f'<col style="width:{w}%">' for w in FOLLOW_UP_WIDTHS)
@@ -246,8 +245,8 @@ def _follow_ups(pack: Pack) -> str:
         body.append(
             f'<tr><td>{_e(r.get("name") or r["branch_code"])}</td><td>{_e(topic)}</td><td>{_e(r["agreed"])}</td>'
             f'<td>{_e(r["owner"])}</td><td class="zone {zone}">{_e(i18n.date_long(r["due_date"], lang))}<br>'
-            f'{_e(s("due_" + state, lang))}</td><td>{_e(status_label(r["status"], lang))}</td>'
-            f'<td>{_e(recovery_text(r, lang))}</td></tr>')
+            f'{_e(s("due_" + state, lang))}</td><td>{_e(i18n.code_label(r["status"], lang))}</td>'
+            f'<td>{_e(i18n.recovery_text(r, lang))}</td></tr>')
     return heading + (f'<table class="follow-ups"><colgroup>{widths}</colgroup><thead><tr>{head}</tr></thead>'
                       f'<tbody>{"".join(body)}</tbody></table>')
 

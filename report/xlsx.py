@@ -16,8 +16,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from etl.catalogue import COMPLIANCE_INDEX, KPI_BY_ID
-from report.content import Pack, due_state, filter_lines, s, status_label, status_word
-from ui import i18n
+from report.content import Pack, due_state, filter_lines, s
+from ui import charts, i18n
 from ui.charts import ZONE_SYMBOLS, zone_label
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -190,7 +190,7 @@ def _summary(book: _Book, pack: Pack) -> None:
         book.number(ws, first + i, 2, r["previous"], kpi_format(kpi, lang))
         book.number(ws, first + i, 3, r["change"], change_format(kpi, lang))
         book.number(ws, first + i, 4, r["target"], kpi_format(kpi, lang))
-        book.text(ws, first + i, 5, status_word(kpi, r["status"], lang))
+        book.text(ws, first + i, 5, charts.status_label(kpi, r["status"], lang))
     book.symbol_rule(ws, (first, 5), (first + max(frame.height, 1) - 1, 5))
 
 
@@ -328,8 +328,8 @@ def _follow_ups(book: _Book, pack: Pack) -> None:
     book.heading(ws, pack, pack.follow_ups_title)
     frame = pack.follow_ups.sort("due_date", "follow_up_id")
     columns = [(s("id", lang), 6), (s("code", lang), 9), (i18n.t("branch", lang), 24), (i18n.t("kpi", lang), 28),
-               (s("topic", lang), 30), (s("agreed", lang), 44), (s("owner", lang), 20), (s("raised", lang), 22),
-               (s("due", lang), 13), (s("due_state", lang), 22), (s("status", lang), 12),
+               (s("topic", lang), 30), (s("agreed", lang), 44), (s("owner", lang), 20), (s("raised_in", lang), 22),
+               (s("due_date", lang), 13), (s("due_state", lang), 22), (s("status", lang), 12),
                (s("weeks_since", lang), 10), (s("weeks_met", lang), 12), (s("latest_value", lang), 13),
                (s("latest_meets", lang), 14), (s("notes", lang), 36), (s("updated_by", lang), 18),
                (s("updated", lang), 17)]
@@ -351,7 +351,7 @@ def _follow_ups(book: _Book, pack: Pack) -> None:
                   if r["raised_period"] else None)
         book.date(ws, row, 8, r["due_date"])
         book.text(ws, row, 9, s(f"due_{due_state(r['due_date'], today)}", lang))
-        book.text(ws, row, 10, status_label(r["status"], lang))
+        book.text(ws, row, 10, i18n.code_label(r["status"], lang))
         book.number(ws, row, 11, r.get("weeks_since"), "0")
         book.number(ws, row, 12, r.get("weeks_met"), "0")
         book.number(ws, row, 13, r.get("latest_value"), kpi_format(kpi, lang) if kpi in KPI_BY_ID else None)

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from etl.db import make_engine
+from tests.ui_db import demo_db_url  # noqa: F401 (the demo region, generated once per session, for every test)
 
 POSTGRES_ADMIN_URL = os.environ.get("PANTAU_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TEST_SECRET = b"test-secret-not-for-production"

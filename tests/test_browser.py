@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui_db import demo_db_url  # noqa: F401 (fixture)
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +35,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app_url(demo_db_url):  # noqa: F811
+def app_url(demo_db_url):
     """`streamlit run dashboard.py` on a free port, against the demo database."""
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": demo_db_url}

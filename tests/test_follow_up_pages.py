@@ -9,14 +9,13 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.ui_db import demo_db_url  # noqa: F401 (fixture)
 from ui import filters, queries
 
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 
 
 @pytest.fixture
-def own_demo(demo_db_url, tmp_path, monkeypatch):  # noqa: F811
+def own_demo(demo_db_url, tmp_path, monkeypatch):
     """A private copy of the demo database, so items written here stay out of other tests."""
     source = Path(demo_db_url.removeprefix("sqlite:///"))
     if not source.exists():

@@ -12,7 +12,6 @@ from streamlit.testing.v1 import AppTest
 from etl import schema
 from etl.db import make_engine
 
-from tests.ui_db import demo_db_url  # noqa: F401 (fixture)
 
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PAGES = ("weekly", "follow_ups", "evaluation", "report_card", "trends", "compliance", "compare", "queue", "claims",
@@ -25,7 +24,7 @@ def first_branch(url: str) -> str:
 
 
 @pytest.fixture
-def app(demo_db_url, monkeypatch):  # noqa: F811
+def app(demo_db_url, monkeypatch):
     """The router, run once against the demo database, with fresh caches."""
     monkeypatch.setenv("DATABASE_URL", demo_db_url)
     st.cache_resource.clear()
@@ -73,7 +72,7 @@ def test_changing_the_period_changes_the_page(app, page):
 
 
 @pytest.mark.parametrize("page", ["weekly", "trends", "compliance", "queue", "claims", "complaints"])
-def test_picking_one_branch_changes_the_page(app, page, demo_db_url):  # noqa: F811
+def test_picking_one_branch_changes_the_page(app, page, demo_db_url):
     app.switch_page(f"pages/{page}.py").run()
     before = shown(app)
     app.multiselect(key="b").set_value([first_branch(demo_db_url)]).run()
@@ -81,7 +80,7 @@ def test_picking_one_branch_changes_the_page(app, page, demo_db_url):  # noqa: F
     assert shown(app) != before
 
 
-def test_one_branch_on_the_trend_page_adds_small_multiples(app, demo_db_url):  # noqa: F811
+def test_one_branch_on_the_trend_page_adds_small_multiples(app, demo_db_url):
     app.switch_page("pages/trends.py").run()
     charts = len(app.get("plotly_chart"))
     app.multiselect(key="b").set_value([first_branch(demo_db_url)]).run()
@@ -119,7 +118,7 @@ def test_a_broken_database_shows_a_sentence_not_a_traceback(tmp_path, monkeypatc
     assert "DATABASE_URL" in at.error[0].value
 
 
-def test_uploading_a_raw_file_loads_it_and_reports_quarantine(demo_db_url, tmp_path, monkeypatch):  # noqa: F811
+def test_uploading_a_raw_file_loads_it_and_reports_quarantine(demo_db_url, tmp_path, monkeypatch):
     copy = tmp_path / "upload.db"
     with sqlite3.connect(demo_db_url.removeprefix("sqlite:///")) as source, sqlite3.connect(copy) as target:
         source.backup(target)  # a byte copy would miss what still sits in the WAL file

@@ -32,7 +32,6 @@ from report import content, xlsx  # noqa: E402
 from report.pdf import find_chromium  # noqa: E402
 from ui import i18n, queries  # noqa: E402
 
-from tests.ui_db import demo_db_url  # noqa: E402,F401 (fixture)
 
 SHEETS_ID = ["Ringkasan", "Klasemen", "Matriks KPI", "Apa yang berubah", "Tindak lanjut"]
 SHEETS_EN = ["Summary", "League table", "KPI matrix", "What changed", "Follow-ups"]
@@ -43,7 +42,7 @@ NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 
 
 @pytest.fixture(scope="module")
-def pack_db(demo_db_url, tmp_path_factory):  # noqa: F811
+def pack_db(demo_db_url, tmp_path_factory):
     """A copy of the demo database with two follow-ups, as DATABASE_URL; yields (region, last complete week)."""
     if not demo_db_url.startswith("sqlite:///"):
         pytest.skip(f"the pack tests copy a SQLite demo database; {demo_db_url} is not one")
@@ -173,7 +172,7 @@ def test_formula_like_text_stays_inert_text(workbook):
     items = sheet(workbook, "Tindak lanjut")
     assert items.height == 2
     planted = items.filter(pl.col("Topik") == FORMULA_LIKE["topic"]).row(0, named=True)
-    assert (planted["Kesepakatan"], planted["Penanggung jawab"], planted["Catatan"]) == (
+    assert (planted[i18n.t("agreed", "id")], planted["Penanggung jawab"], planted["Catatan"]) == (
         FORMULA_LIKE["agreed"], FORMULA_LIKE["owner"], FORMULA_LIKE["notes"])
     with zipfile.ZipFile(workbook) as archive:
         sheets = {name: archive.read(name) for name in archive.namelist() if name.startswith("xl/worksheets/sheet")}

@@ -8,12 +8,11 @@ import pytest
 import streamlit as st
 
 from etl.generate import stories
-from tests.ui_db import demo_db_url  # noqa: F401 (fixture)
 from ui import queries
 
 
 @pytest.fixture
-def demo(demo_db_url, monkeypatch):  # noqa: F811
+def demo(demo_db_url, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", demo_db_url)
     st.cache_resource.clear()
     st.cache_data.clear()

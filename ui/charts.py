@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
+from etl.catalogue import COMPLIANCE_INDEX
 from ui import i18n
 
 ZONE_COLOURS = {"green": "#009E73", "yellow": "#E6B400", "red": "#D55E00", "none": "#9E9E9E"}
@@ -57,6 +58,13 @@ def _zone_code(zone: str) -> int:
 def zone_label(zone: str, lang: str) -> str:
     """`✓ Hijau`: symbol and word, never hue alone."""
     return f"{ZONE_SYMBOLS[zone]} {i18n.code_label(zone, lang)}"
+
+
+def status_label(kpi: str, status: str, lang: str) -> str:
+    """`✓ Hijau` for the index's zone; `✓ Memenuhi target` / `✗ Tidak memenuhi target` for every other KPI."""
+    if kpi == COMPLIANCE_INDEX or status == "none":
+        return zone_label(status, lang)
+    return f"{ZONE_SYMBOLS[status]} {i18n.t('meets' if status == 'green' else 'misses', lang)}"
 
 
 def _parts_text(numerator: float | None, denominator: float | None, lang: str, noun: str = "") -> str:

@@ -130,8 +130,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reload": ("Muat ulang item", "Reload the item"),
     "invalid_field": ("Periksa isian '{field}' (isi kosong, terlalu panjang, atau tanggal sebelum periode).",
                       "Check '{field}': {problem}"),
-    "recovered": ("target tercapai {met} dari {since} minggu sejak diangkat",
-                  "target met {met} of {since} weeks since raised"),
+    "recovered": ("target tercapai {met} dari {since} minggu sejak diangkat; terakhir {latest}",
+                  "target met {met} of {since} weeks since raised; latest {latest}"),
     "too_early": ("belum ada minggu penuh sejak diangkat", "no full week since raised yet"),
     "follow_up_this": ("Buat tindak lanjut untuk pilihan ini", "Create a follow-up for this selection"),
     "open_trend": ("Buka tren", "Open the trend"),
@@ -482,12 +482,19 @@ def change_sentence(row: dict, granularity: str, lang: str | None = None) -> str
 
 
 def recovery_text(row: dict, lang: str | None = None) -> str:
-    """`target tercapai 2 dari 3 minggu sejak diangkat`; a dash for a topic without a KPI."""
+    """`✓ target tercapai 2 dari 3 minggu sejak diangkat; terakhir 91,2 %`; a dash for a topic without a KPI."""
     if row.get("kpi") is None:
         return "–"
     if row.get("weeks_since") is None:
         return t("too_early", lang)
-    return t("recovered", lang, met=row["weeks_met"], since=row["weeks_since"])
+    latest = kpi_value(row.get("latest_value"), row["kpi"], lang)
+    return (f"{'✓' if row.get('latest_meets') else '✗'} "
+            f"{t('recovered', lang, met=row['weeks_met'], since=row['weeks_since'], latest=latest)}")
+
+
+def target_text(kpi: str, target: float | None, lang: str | None = None) -> str:
+    """`≥ 90,0 %` / `≤ 15,0 mnt`: the target with the side that meets it."""
+    return f"{'≥' if KPI_BY_ID[kpi].higher_is_better else '≤'} {kpi_value(target, kpi, lang)}"
 
 
 def with_column_labels(frame, lang: str | None = None):
