@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup run demo test bench
+.PHONY: setup run demo test verify bench
 
 # Reinstall only when requirements.txt changes, so both commands stay fast.
 $(INSTALLED): requirements.txt
@@ -21,7 +21,11 @@ run: demo
 	$(PY) -m streamlit run dashboard.py
 
 test: setup
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -m "not reliability"
+
+# The slow fault and fuzz suite: kill-and-rerun, the hostile corpus at full size, property tests.
+verify: setup
+	$(PY) -m pytest -q -m reliability
 
 bench: setup
 	$(PY) bench/etl.py

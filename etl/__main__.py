@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="load raw files into the database and refresh the KPI tables")
     run.add_argument("--raw", type=Path, default=DEFAULT_RAW_DIR)
     run.add_argument("--recompute", action="store_true", help="recompute every period (after a calendar change)")
+    run.add_argument("--wait", action="store_true", help="wait for another run on the same database to finish")
     commands.add_parser("demo", help="load a year of Banten demo data when the database has no data")
     report = commands.add_parser("report", help="write the meeting pack (XLSX and PDF) for one period")
     report.add_argument("--period", required=True, help="an ISO week (2026-W46) or a month (2026-11)")
@@ -61,16 +62,21 @@ def _generate(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from etl.db import make_engine
     from etl.pipeline import run_etl
+    from etl.runlock import EtlBusy
 
     if not args.raw.is_dir():
         console.print(f"[red]Folder data mentah tidak ada: {args.raw}[/red]")
         return 2
     engine = make_engine(database_url())
-    with _progress() as bar:
-        task = bar.add_task("ETL", total=None)
-        result = run_etl(args.raw, engine, recompute=args.recompute,
-                         progress=lambda what, done, total: bar.update(task, description=what, completed=done,
-                                                                       total=total))
+    try:
+        with _progress() as bar:
+            task = bar.add_task("ETL", total=None)
+            result = run_etl(args.raw, engine, recompute=args.recompute, wait=args.wait,
+                             progress=lambda what, done, total: bar.update(task, description=what, completed=done,
+                                                                           total=total))
+    except EtlBusy as busy:
+        console.print(f"[red]{busy}[/red]")
+        return 3
     console.print(_summary(result))
     for failed in result.failed:
         console.print(f"[red]GAGAL {failed.file_name}: {failed.message}[/red]")

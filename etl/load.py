@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from etl.contract import Source
 from etl.db import staged, upsert_from
-from etl.schema import FACT_TABLES, etl_batches, quarantine
+from etl.schema import FACT_TABLES, etl_batches, marts_pending, quarantine
 from etl.validate import Validated
 
 # The timestamp that starts each record's life: no other timestamp of a valid record is earlier.
@@ -30,8 +30,6 @@ class BatchResult:
     exact_duplicates: int = 0
     message: str | None = None
     batch_id: int | None = None
-    # Earliest timestamp among new and replaced records: marts are recomputed from its period on.
-    touched_from: dt.datetime | None = None
 
     @property
     def reconciles(self) -> bool:
@@ -88,8 +86,10 @@ def load_batch(engine: Engine, path: Path, sha256: str, source: Source, validate
         result = BatchResult(
             path.name, source.name, "loaded", rows_read=rows_read, rows_loaded=rows.height,
             rows_adjusted=validated.adjusted, rows_quarantined=validated.quarantine.height,
-            exact_duplicates=validated.exact_duplicates, batch_id=batch_id, touched_from=touched_from,
+            exact_duplicates=validated.exact_duplicates, batch_id=batch_id,
         )
+        if touched_from is not None:  # marts are recomputed from the period of its earliest new or replaced record
+            conn.execute(insert(marts_pending).values(since=touched_from, batch_id=batch_id))
         if not result.reconciles:
             raise AssertionError(f"{path.name}: rows do not reconcile: {result}")  # rolls the batch back
         conn.execute(update(etl_batches).where(etl_batches.c.batch_id == batch_id).values(

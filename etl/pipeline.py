@@ -12,10 +12,11 @@ from etl.db import create_tables
 from etl.extract import FileRejected, load_mappings, raw_files, read_raw
 from etl.load import BatchResult, already_loaded, file_sha256, load_batch, record_failure
 from etl.pseudonymise import load_secret, protect_personal_data
-from etl.refresh import refresh_marts, sync_targets
+from etl.refresh import clear_pending, mark_pending, pending, refresh_marts, sync_targets
+from etl.runlock import etl_lock
 from etl.schema import branches
 from etl.settings import CONFIG_DIR, MAPPINGS_DIR
-from etl.sop import load_sop
+from etl.sop import Sop, load_sop
 from etl.validate import validate
 
 Progress = Callable[[str, int, int], None]  # (what is happening, step done, steps in all)
@@ -33,13 +34,24 @@ class RunResult:
 
 
 def run_etl(raw_dir: Path, engine: Engine, *, recompute: bool = False, progress: Progress | None = None,
-            config_dir: Path = CONFIG_DIR, mappings_dir: Path = MAPPINGS_DIR, secret: bytes | None = None) -> RunResult:
-    """Load every new file in `raw_dir` and recompute the periods the new data touches."""
-    report = progress or (lambda *_: None)
+            config_dir: Path = CONFIG_DIR, mappings_dir: Path = MAPPINGS_DIR, secret: bytes | None = None,
+            wait: bool = False) -> RunResult:
+    """Load every new file in `raw_dir` and recompute the periods the new data touches.
+
+    Raises `EtlBusy` when another run holds the database, unless `wait`.
+    """
     sop = load_sop(config_dir)
     key = secret if secret is not None else load_secret()
+    with etl_lock(engine, wait=wait):
+        return _run_locked(raw_dir, engine, sop, key, recompute, progress or (lambda *_: None), mappings_dir)
+
+
+def _run_locked(raw_dir: Path, engine: Engine, sop: Sop, key: bytes, recompute: bool, report: Progress,
+                mappings_dir: Path) -> RunResult:
     create_tables(engine)
-    targets_changed = sync_targets(engine, sop)
+    sync_targets(engine, sop)
+    if recompute:
+        mark_pending(engine)
     files = raw_files(raw_dir, load_mappings(mappings_dir))
     known_branches = _branch_codes(engine)
     result = RunResult()
@@ -60,12 +72,12 @@ def run_etl(raw_dir: Path, engine: Engine, *, recompute: bool = False, progress:
         result.batches.append(batch)
         if raw.source.name == "branches":
             known_branches = _branch_codes(engine)
-    touched = [b.touched_from for b in result.batches if b.touched_from is not None]
-    if recompute or targets_changed:
-        touched.append(dt.datetime.min)
-    if touched:
+    # Pending work includes what a killed earlier run loaded but did not get to recompute.
+    todo = pending(engine)
+    if todo is not None:
         report("Menghitung KPI mingguan dan bulanan", len(files), len(files) + 1)
-        result.mart_rows = refresh_marts(engine, sop, min(touched))
+        result.mart_rows = refresh_marts(engine, sop, todo.since)
+        clear_pending(engine, todo)
     report("Selesai", len(files) + 1, len(files) + 1)
     return result
 

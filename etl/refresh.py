@@ -9,17 +9,19 @@ import datetime as dt
 from dataclasses import dataclass
 
 import polars as pl
-from sqlalchemy import DateTime, Engine, and_, delete, func, or_, select
+from sqlalchemy import DateTime, Engine, and_, delete, func, insert, or_, select
 
 from etl.calendar import holidays_between
 from etl.db import read_frame, write_rows
 from etl.kpis.marts import MART_SCHEMA, Facts, kpi_table
 from etl.kpis.periods import GRANULARITIES, period_starts
-from etl.schema import KPI_MARTS, branches, claims, complaints, queue_tickets, sop_targets
+from etl.schema import KPI_MARTS, branches, claims, complaints, marts_pending, queue_tickets, sop_targets
 from etl.sop import Sop
 
 # Tickets of one visit may straddle midnight; a day of margin keeps the visit whole.
 VISIT_MARGIN = dt.timedelta(days=1)
+# Before any data: "recompute every period".
+ALL_PERIODS = dt.datetime(1, 1, 1)
 # Calendar months of periods computed from one read of the facts (a national month is ~2 M tickets).
 MONTHS_PER_CHUNK = 1
 
@@ -33,8 +35,33 @@ class Chunk:
     end: dt.datetime
 
 
+@dataclass(frozen=True)
+class Pending:
+    """What the marts do not reflect yet: every period from the one holding `since`, up to pending row `last_id`."""
+
+    since: dt.datetime
+    last_id: int
+
+
+def mark_pending(engine: Engine, since: dt.datetime = ALL_PERIODS) -> None:
+    with engine.begin() as conn:
+        conn.execute(insert(marts_pending).values(since=since))
+
+
+def pending(engine: Engine) -> Pending | None:
+    with engine.connect() as conn:
+        since, last_id = conn.execute(select(func.min(marts_pending.c.since), func.max(marts_pending.c.pending_id))).one()
+    return None if last_id is None else Pending(since, last_id)
+
+
+def clear_pending(engine: Engine, done: Pending) -> None:
+    """Forget what a finished refresh covered; rows added after it was planned stay."""
+    with engine.begin() as conn:
+        conn.execute(delete(marts_pending).where(marts_pending.c.pending_id <= done.last_id))
+
+
 def sync_targets(engine: Engine, sop: Sop) -> bool:
-    """Store the configured targets; True when they changed (every period must be judged again)."""
+    """Store the configured targets; True when they changed (every period must be judged again, marked pending)."""
     wanted = sop.targets().sort("kpi", "region_code", "effective_from")
     with engine.begin() as conn:
         stored = read_frame(conn, select(sop_targets))
@@ -42,6 +69,7 @@ def sync_targets(engine: Engine, sop: Sop) -> bool:
             return False
         conn.execute(delete(sop_targets))
         write_rows(conn, sop_targets, wanted)
+        conn.execute(insert(marts_pending).values(since=ALL_PERIODS))
     return True
 
 

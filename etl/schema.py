@@ -5,6 +5,7 @@ Grains:
 - queue_tickets / claims / complaints: one row per record id; a resent id replaces the row.
 - quarantine: one row per rejected raw row (the first rule it broke).
 - etl_batches: one row per raw file loaded (or failed).
+- marts_pending: one row per load (or target change) whose periods the KPI marts do not reflect yet.
 - sop_targets: one row per kpi × region_code × effective_from.
 - kpi_weekly / kpi_monthly: one row per level × code × period_start × kpi.
 - follow_ups: one row per action item agreed in a weekly meeting, as last saved.
@@ -127,6 +128,15 @@ quarantine = Table(
     Column("raw_values", Text, nullable=False),  # JSON object, personal columns already pseudonymised
     Index("ix_quarantine_batch", "batch_id"),
     Index("ix_quarantine_source_reason", "source", "reason"),  # the data page's summary and samples
+)
+
+# Written in the same transaction as the batch it stands for and deleted only after the marts are
+# recomputed, so a run killed between loading and refreshing is finished by the next run.
+marts_pending = Table(
+    "marts_pending", metadata,
+    Column("pending_id", Integer, primary_key=True, autoincrement=True),
+    Column("since", DateTime, nullable=False),  # recompute every period from the one holding this instant
+    Column("batch_id", Integer),  # null for a change of targets
 )
 
 sop_targets = Table(

@@ -75,6 +75,11 @@ def raw_dir(tmp_path) -> Path:
     return folder
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "reliability: the slow fault and fuzz suite (`make verify`), left out of `make test`")
+
+
 def pytest_report_header(config):
     reason = _postgres_reachable()
     return reason or f"PostgreSQL tests run against {POSTGRES_ADMIN_URL}"

@@ -32,9 +32,12 @@ RECENT_PERIODS = 12
 
 @st.cache_resource(show_spinner=False)
 def engine() -> Engine:
-    """One engine per server process; the follow-up tables are made here because people write them, not the ETL."""
+    """One engine per server process; the follow-up tables are made here because people write them, not the ETL.
+
+    So is `marts_pending`, which the cache key reads, on a database loaded before it existed.
+    """
     made = make_engine(database_url())
-    schema.metadata.create_all(made, tables=[schema.follow_ups, schema.follow_up_history])
+    schema.metadata.create_all(made, tables=[schema.follow_ups, schema.follow_up_history, schema.marts_pending])
     return made
 
 
@@ -46,14 +49,20 @@ def sop() -> Sop:
 
 @st.cache_data(ttl=2, show_spinner=False)
 def data_version() -> str | None:
-    """The latest ETL batch as a cache key; None while no KPI has been loaded."""
+    """The latest ETL batch and whether its KPIs are recomputed yet, as a cache key; None while no KPI is loaded.
+
+    A run commits its batches first and the recomputed marts after them, so the key changes
+    twice: results cached in between are not kept once the new KPIs are in.
+    """
     with engine().connect() as conn:
         if not inspect(conn).has_table(schema.kpi_weekly.name):
             return None
         batches = schema.etl_batches
         has_kpis = select(schema.kpi_weekly.c.kpi).limit(1).scalar_subquery()
-        latest = conn.execute(select(func.max(batches.c.batch_id), func.max(batches.c.finished_at), has_kpis)).one()
-    return None if latest[2] is None else f"{latest[0]}@{latest[1]}"
+        pending = select(func.max(schema.marts_pending.c.pending_id)).scalar_subquery()
+        latest = conn.execute(select(func.max(batches.c.batch_id), func.max(batches.c.finished_at), has_kpis,
+                                     pending)).one()
+    return None if latest[2] is None else f"{latest[0]}@{latest[1]}~{latest[3]}"
 
 
 def versioned(query):
