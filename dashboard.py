@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from ui import filters, queries
+from ui import auth, filters, queries
 from ui.i18n import t
 
 st.set_page_config(page_title="Pantau", page_icon=":material/monitoring:", layout="wide")
@@ -53,9 +53,34 @@ def empty_state(lang: str) -> None:
         st.rerun()
 
 
-lang = filters.language_switch()
-page = navigation(lang)
-try:
+def signed_in(lang: str) -> bool:
+    """Say who is signed in (or that this is an open demo), or show the way in; False when nobody may see data."""
+    mode = auth.mode()
+    current = queries.signed_in_viewer()
+    if mode == auth.OPEN_DEMO:
+        st.warning(t("open_demo", lang), icon=":material/lock_open:")
+        return True
+    if current is not None:
+        st.sidebar.caption(t("signed_in_as", lang, name=current.name, role=t(current.role, lang),
+                             scope=current.branch_code or current.region_code))
+        if mode == auth.OIDC:
+            st.sidebar.button(t("sign_out", lang), on_click=st.logout, icon=":material/logout:")
+        return True
+    st.title(t("app_title", lang))
+    login = auth.signed_in_login()
+    if login:  # vouched for by the identity provider or the proxy, but not a Pantau user
+        st.error(t("not_registered", lang, login=login), icon=":material/person_off:")
+    elif mode == auth.OIDC:
+        st.info(t("sign_in_prompt", lang))
+        st.button(t("sign_in", lang), type="primary", on_click=st.login, icon=":material/login:")
+    else:
+        st.error(t("no_proxy_identity", lang, header=auth.trusted_header()))
+    if login and mode == auth.OIDC:
+        st.button(t("sign_out", lang), on_click=st.logout, icon=":material/logout:")
+    return False
+
+
+def show(page, lang: str) -> None:
     if queries.data_version() is None:
         empty_state(lang)
     elif filters.sidebar(lang) is None:
@@ -63,6 +88,15 @@ try:
     else:
         st.caption(filters.freshness_line(lang))
         page.run()
+
+
+lang = filters.language_switch()
+page = navigation(lang)
+try:
+    if signed_in(lang):
+        show(page, lang)
+except auth.OutOfScope:
+    st.error(t("out_of_scope", lang), icon=":material/block:")
 except SQLAlchemyError as error:
     # A broken or unreachable database gets one readable sentence, not a traceback.
     cause = getattr(error, "orig", None) or error

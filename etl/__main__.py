@@ -1,4 +1,4 @@
-"""Command line: `python -m etl generate|run|demo|report`."""
+"""Command line: `python -m etl generate|run|demo|report|users`."""
 from __future__ import annotations
 
 import argparse
@@ -37,8 +37,18 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--branch", action="append", default=[], dest="branches", metavar="CODE",
                         help="only this branch (repeatable; default: every branch of the region)")
     report.add_argument("--lang", choices=("id", "en"), default="id")
+    people = commands.add_parser("users", help="who may sign in, and as what").add_subparsers(
+        dest="action", required=True)
+    add = people.add_parser("add", help="add (or change) a user")
+    add.add_argument("login", help="the e-mail address the identity provider or proxy sends")
+    add.add_argument("--name", default="", help="the name shown on screen and in follow-up history")
+    add.add_argument("--role", required=True, choices=("regional_head", "branch_manager"))
+    add.add_argument("--region", help="a regional head's region code")
+    add.add_argument("--branch", help="a branch manager's branch code")
+    people.add_parser("remove", help="remove a user").add_argument("login")
+    people.add_parser("list", help="list the users")
     args = parser.parse_args(argv)
-    return {"generate": _generate, "run": _run, "demo": _demo, "report": _report}[args.command](args)
+    return {"generate": _generate, "run": _run, "demo": _demo, "report": _report, "users": _users}[args.command](args)
 
 
 def _progress() -> Progress:
@@ -138,6 +148,34 @@ def _report(args: argparse.Namespace) -> int:
         return 1
     for path in paths:
         console.print(f"Ditulis / written: {path}")
+    return 0
+
+
+def _users(args: argparse.Namespace) -> int:
+    from etl.db import make_engine
+    from etl.users import UserError, add_user, list_users, remove_user
+
+    engine = make_engine(database_url())
+    if args.action == "add":
+        try:
+            row = add_user(engine, args.login, args.name, args.role, region=args.region, branch=args.branch)
+        except UserError as error:
+            console.print(f"[red]{error}[/red]")
+            return 2
+        console.print(f"Ditambahkan / added: {row['login']} ({row['role']}, {row['branch_code'] or row['region_code']})")
+        return 0
+    if args.action == "remove":
+        if remove_user(engine, args.login):
+            console.print(f"Dihapus / removed: {args.login}")
+            return 0
+        console.print(f"[red]Tidak ada pengguna / no such user: {args.login}[/red]")
+        return 2
+    table = Table(title="Pengguna / users")
+    for column in ("login", "name", "role", "region_code", "branch_code", "added_at"):
+        table.add_column(column)
+    for row in list_users(engine).iter_rows():
+        table.add_row(*(str(v) if v is not None else "" for v in row))
+    Console().print(table)
     return 0
 
 

@@ -120,6 +120,12 @@ def follow_ups(engine: Engine, branch_codes: Sequence[str] | None = None, *, sta
         return read_frame(conn, statement)
 
 
+def branch_of(engine: Engine, follow_up_id: int) -> str | None:
+    table = schema.follow_ups
+    with engine.connect() as conn:
+        return conn.execute(select(table.c.branch_code).where(table.c.follow_up_id == follow_up_id)).scalar()
+
+
 def history(engine: Engine, follow_up_id: int) -> pl.DataFrame:
     """Every saved version of one item, oldest first."""
     table = schema.follow_up_history

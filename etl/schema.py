@@ -8,9 +8,10 @@ Grains:
 - marts_pending: one row per load (or target change) whose periods the KPI marts do not reflect yet.
 - sop_targets: one row per kpi × region_code × effective_from.
 - kpi_weekly / kpi_monthly: one row per level × code × period_start × kpi.
+- users: one row per person allowed in, with their role and the region or branch it applies to.
 - follow_ups: one row per action item agreed in a weekly meeting, as last saved.
 - follow_up_history: one row per saved version of an item (follow_up_id × version).
-The follow-up tables are written by people, not by the ETL: no load, rerun or demo reload touches them.
+The follow-up and user tables are written by people, not by the ETL: no load, rerun or demo reload touches them.
 Timestamps are local time (Asia/Jakarta, WIB) without an offset, as the raw exports give them.
 """
 from __future__ import annotations
@@ -167,6 +168,17 @@ def _kpi_mart(name: str) -> Table:
 
 kpi_weekly = _kpi_mart("kpi_weekly")
 kpi_monthly = _kpi_mart("kpi_monthly")
+
+
+users = Table(
+    "users", metadata,
+    Column("login", String(200), primary_key=True),  # the e-mail the identity provider or proxy vouches for, lower case
+    Column("name", String(120), nullable=False),
+    Column("role", String(16), nullable=False),  # regional_head | branch_manager
+    Column("region_code", String(32), nullable=False),
+    Column("branch_code", String(32)),  # a branch manager's own branch
+    Column("added_at", DateTime, nullable=False),
+)
 
 
 def _follow_up_fields() -> list[Column]:

@@ -7,6 +7,9 @@ from ui.i18n import t
 
 f = filters.current()
 blocks.header("page_complaints", "complaints_question")
+if queries.viewer().role == "branch_manager":
+    st.info(t("records_own_branch", branch=queries.branch_names().get(queries.viewer().branch_code)),
+            icon=":material/lock:")
 
 left, right = st.columns(2)
 with left:

@@ -9,7 +9,11 @@ f = filters.current()
 blocks.header("page_data", "data_question")
 
 st.subheader(t("upload"))
-files = st.file_uploader(t("upload_help"), type=uploads.ACCEPTED_TYPES, accept_multiple_files=True, key="upload")
+files = None
+if queries.viewer().may_upload:
+    files = st.file_uploader(t("upload_help"), type=uploads.ACCEPTED_TYPES, accept_multiple_files=True, key="upload")
+else:
+    st.info(t("upload_heads_only"), icon=":material/lock:")
 if files and st.button(t("upload_run"), type="primary", icon=":material/upload:"):
     bar = st.progress(0.0, text=t("upload_run"))
     loaded = uploads.load_uploaded(files, lambda what, done, total: bar.progress(min(done / total, 1.0), text=what))

@@ -6,7 +6,7 @@ import streamlit as st
 
 from etl.catalogue import KPIS
 from etl.follow_ups import STATUSES, FollowUpError, StaleEdit
-from ui import blocks, filters, i18n, queries, tables
+from ui import auth, blocks, filters, i18n, queries, tables
 from ui.i18n import t
 
 OPENED = "follow_up_opened"  # follow_up_id → the version the user opened, for the optimistic check
@@ -16,7 +16,9 @@ f = filters.current()
 blocks.header("page_follow_ups", "follow_ups_question")
 if FLASH in st.session_state:
     st.success(st.session_state.pop(FLASH), icon=":material/check_circle:")
-me = st.text_input(t("your_name"), key="me", max_chars=120).strip()
+# Signed in, the name is the account's; in the open demo, whoever types it.
+me = queries.viewer().name if auth.mode() != auth.OPEN_DEMO else st.text_input(t("your_name"), key="me",
+                                                                               max_chars=120).strip()
 names = queries.branch_names()
 kpis = [k.id for k in KPIS]
 
@@ -41,7 +43,7 @@ with st.expander(t("new_follow_up"), expanded=draft is not None, icon=":material
     draft = draft or {"branch_code": f.scope[0], "kpi": None, "granularity": f.granularity, "raised_period": f.period}
     with st.form("new_follow_up", clear_on_submit=True):
         left, right = st.columns(2)
-        choices = list(dict.fromkeys([draft["branch_code"], *f.scope]))
+        choices = [c for c in dict.fromkeys([draft["branch_code"], *f.scope]) if queries.may_edit_follow_ups(c)]
         branch = left.selectbox(t("branch"), choices, format_func=lambda c: names.get(c, c))
         kpi = right.selectbox(t("kpi"), [None, *kpis], index=([None, *kpis].index(draft["kpi"])),
                               format_func=kpi_choice)
@@ -75,7 +77,9 @@ if f.picked:
 if blocks.has_rows(items):
     blocks.table(tables.follow_ups(items, f.lang), key="follow_ups")
     labels = {row["follow_up_id"]: f"#{row['follow_up_id']} · {row['name']} · {row['topic']}"
-              for row in items.iter_rows(named=True)}
+              for row in items.iter_rows(named=True) if queries.may_edit_follow_ups(row["branch_code"])}
+    if len(labels) < items.height:
+        st.caption(t("edit_own_branch_only"))
     picked = st.selectbox(t("edit_hint"), [None, *labels], format_func=lambda i: "–" if i is None else labels[i],
                           key="edit_item")
     if picked is not None:

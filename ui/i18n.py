@@ -47,6 +47,32 @@ STRINGS: dict[str, tuple[str, str]] = {
     "load_demo": ("Muat data demo", "Load demo data"),
     "loading_demo": ("Membuat dan memuat data demo…", "Generating and loading demo data…"),
     "demo_loaded": ("Data demo dimuat.", "Demo data loaded."),
+    # who is looking
+    "open_demo": ("Demo terbuka: tanpa login, semua orang melihat semua data. Aktifkan login (OIDC) atau header "
+                  "proxy sebelum memakai data sebenarnya.",
+                  "Open demo: no sign-in, everyone sees all data. Configure sign-in (OIDC) or a proxy header "
+                  "before using real data."),
+    "signed_in_as": ("Masuk sebagai {name} ({role}, {scope})", "Signed in as {name} ({role}, {scope})"),
+    "regional_head": ("kepala wilayah", "regional head"),
+    "branch_manager": ("manajer cabang", "branch manager"),
+    "sign_in": ("Masuk", "Sign in"),
+    "sign_out": ("Keluar", "Sign out"),
+    "sign_in_prompt": ("Masuk dengan akun organisasi Anda untuk melihat dasbor.",
+                       "Sign in with your organisation account to see the dashboard."),
+    "not_registered": ("Akun {login} belum terdaftar di Pantau. Minta admin menjalankan "
+                       "`python -m etl users add {login} --role … `.",
+                       "The account {login} is not registered in Pantau. Ask an admin to run "
+                       "`python -m etl users add {login} --role … `."),
+    "no_proxy_identity": ("Proxy tidak mengirim identitas (header {header} kosong). Buka Pantau lewat alamat resmi "
+                          "organisasi.",
+                          "The proxy sent no identity (header {header} is empty). Open Pantau through the "
+                          "organisation's address."),
+    "out_of_scope": ("Data ini di luar wewenang akun Anda.", "This data is outside your account's scope."),
+    "records_own_branch": ("Rekaman klaim, pengaduan dan karantina hanya terlihat untuk cabang Anda ({branch}).",
+                           "Claim, complaint and quarantine records are shown for your branch ({branch}) only."),
+    "upload_heads_only": ("Unggah data hanya untuk kepala wilayah.", "Only regional heads can upload data."),
+    "edit_own_branch_only": ("Anda hanya dapat mengubah tindak lanjut cabang Anda.",
+                             "You can only change your own branch's follow-ups."),
     "db_error": ("Basis data tidak dapat dibaca: {error}. Periksa DATABASE_URL atau jalankan ETL lagi.",
                  "The database cannot be read: {error}. Check DATABASE_URL or run the ETL again."),
     "no_data": ("Tidak ada data untuk pilihan ini.", "No data for this selection."),

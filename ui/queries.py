@@ -3,18 +3,24 @@
 Pages call only this module. Every query is a SQLAlchemy `select()` with bound
 parameters; every cached function is keyed by the latest ETL batch, so a new load
 shows at once. Zones are derived here from the SOP config, never in pages.
+
+Who sees what is enforced here too, before any cache is asked: a region's KPIs only
+for viewers of that region, and records (claims, complaints, quarantine rows) of a
+branch manager's own branch only (see `ui.auth`).
 """
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import inspect as pyinspect
+import json
 
 import polars as pl
 import streamlit as st
 from sqlalchemy import Engine, and_, func, inspect, or_, select
 from sqlalchemy.sql import Select
 
-from etl import evaluation, follow_ups, schema, stats
+from etl import evaluation, follow_ups, schema, stats, users
 from etl.calendar import elapsed_working_days, holidays_between
 from etl.catalogue import COMPLIANCE_INDEX, KPI_BY_ID, KPIS
 from etl.contract import PUBLIC_ESCALATION_CHANNELS
@@ -23,6 +29,7 @@ from etl.kpis.claims import claim_sla_days
 from etl.kpis.queue import busy_slots
 from etl.settings import database_url
 from etl.sop import Sop, load_sop
+from ui import auth
 
 CATALOGUE_ORDER = pl.DataFrame({"kpi": [k.id for k in KPIS], "kpi_order": list(range(len(KPIS)))})
 WAIT_BUCKETS = (5, 10, 15, 20, 30, 45, 60)  # minutes; a last bucket holds longer waits
@@ -37,7 +44,8 @@ def engine() -> Engine:
     So is `marts_pending`, which the cache key reads, on a database loaded before it existed.
     """
     made = make_engine(database_url())
-    schema.metadata.create_all(made, tables=[schema.follow_ups, schema.follow_up_history, schema.marts_pending])
+    schema.metadata.create_all(made, tables=[schema.follow_ups, schema.follow_up_history, schema.marts_pending,
+                                             schema.users])
     return made
 
 
@@ -65,15 +73,69 @@ def data_version() -> str | None:
     return None if latest[2] is None else f"{latest[0]}@{latest[1]}~{latest[3]}"
 
 
-def versioned(query):
-    """Cache `query(version, …)` and call it with the latest batch, so callers pass only filter values."""
-    cached = st.cache_data(show_spinner=False, max_entries=256)(query)
+def versioned(query=None, *, scope=None):
+    """Cache `query(version, …)` and call it with the latest batch, so callers pass only filter values.
 
-    @functools.wraps(query)
-    def call(*args, **kwargs):
-        return cached(data_version(), *args, **kwargs)
+    `scope` sees the call's arguments by name before the cache does: it narrows them to what the
+    viewer may see, or raises OutOfScope. A cached result is therefore never served past it.
+    """
+    def wrap(query):
+        cached = st.cache_data(show_spinner=False, max_entries=256)(query)
+        signature = pyinspect.signature(query)
 
-    return call
+        @functools.wraps(query)
+        def call(*args, **kwargs):
+            if scope is not None:
+                bound = signature.bind(None, *args, **kwargs)
+                bound.apply_defaults()
+                scope(bound.arguments)
+                args, kwargs = bound.args[1:], bound.kwargs
+            return cached(data_version(), *args, **kwargs)
+
+        return call
+
+    return wrap(query) if query is not None else wrap
+
+
+# --- who is looking ----------------------------------------------------------------------------------------------------
+
+@st.cache_data(ttl=30, show_spinner=False)
+def _user(login: str) -> dict | None:
+    """A `users` row; cached briefly, so a removed user loses access within half a minute."""
+    return users.find_user(engine(), login)
+
+
+def viewer() -> auth.Viewer:
+    """The signed-in viewer; NotSignedIn when the deployment requires a login and nobody has one."""
+    found = auth.current_viewer(_user)
+    if found is None:
+        raise auth.NotSignedIn(auth.signed_in_login() or "")
+    return found
+
+
+def signed_in_viewer() -> auth.Viewer | None:
+    return auth.current_viewer(_user)
+
+
+def _region_in_view(arguments: dict) -> None:
+    """A region's KPIs, and a branch's within it, for viewers of that region only."""
+    if not viewer().sees_region(arguments["region"]):
+        raise auth.OutOfScope(arguments["region"])
+    if arguments.get("branch") is not None and arguments["branch"] not in set(
+            region_branches(arguments["region"])["branch_code"]):
+        raise auth.OutOfScope(arguments["branch"])
+
+
+def _codes_in_view(arguments: dict) -> None:
+    """Facts aggregated by branch: the branches of the viewer's region."""
+    visible = set(branches()["branch_code"])
+    arguments["codes"] = tuple(c for c in arguments["codes"] if c in visible)
+
+
+def _own_records(arguments: dict) -> None:
+    """Records: a branch manager's own branch, a regional head's region."""
+    _codes_in_view(arguments)
+    arguments["codes"] = viewer().record_codes(arguments["codes"])
 
 
 def clear_caches() -> None:
@@ -107,11 +169,17 @@ def _between(column, first: dt.datetime, after: dt.datetime):
 # --- reference data and freshness ------------------------------------------------------------------------------------
 
 @versioned
-def branches(version: str) -> pl.DataFrame:
-    """Every branch with its region, counters and service hours."""
+def _all_branches(version: str) -> pl.DataFrame:
     b = schema.branches
     return _read(select(b.c.branch_code, b.c.branch_name, b.c.branch_type, b.c.region_code, b.c.region_name,
                         b.c.counters, b.c.opens_at, b.c.closes_at).order_by(b.c.region_code, b.c.branch_code))
+
+
+def branches() -> pl.DataFrame:
+    """Every branch of the regions the viewer sees, with its region, counters and service hours."""
+    frame = _all_branches()
+    seen = viewer().region_code
+    return frame if seen is None else frame.filter(pl.col("region_code") == seen)
 
 
 def region_branches(region: str, selected: tuple[str, ...] = ()) -> pl.DataFrame:
@@ -164,7 +232,7 @@ def recent_periods(granularity: str, period: dt.date, count: int = RECENT_PERIOD
 
 # --- KPI marts ---------------------------------------------------------------------------------------------------------
 
-@versioned
+@versioned(scope=_region_in_view)
 def kpi_values(version: str, granularity: str, region: str, first: dt.date, last: dt.date,
                kpis: tuple[str, ...] = ()) -> pl.DataFrame:
     """Mart rows for the region and its branches from `first` to `last`, with names and a colour status."""
@@ -285,7 +353,7 @@ def _two_periods(granularity: str, region: str, period: dt.date) -> tuple[pl.Dat
     return rows.filter(pl.col("period_start") == period), before
 
 
-@versioned
+@versioned(scope=_region_in_view)
 def league(version: str, granularity: str, region: str, period: dt.date) -> pl.DataFrame:
     """Every branch of the region ranked by compliance index, with zone, changes, misses and funnel flags."""
     now, before = _two_periods(granularity, region, period)
@@ -296,7 +364,7 @@ def league(version: str, granularity: str, region: str, period: dt.date) -> pl.D
                               zone_of(pl.col("index")).alias("zone"))
 
 
-@versioned
+@versioned(scope=_region_in_view)
 def funnel(version: str, granularity: str, region: str, period: dt.date, kpi: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(branches of the period on one rate KPI with their funnel verdict, the bands to draw)."""
     rows = kpi_values(granularity, region, period, period, (kpi,)).filter(pl.col("level") == "branch")
@@ -304,7 +372,7 @@ def funnel(version: str, granularity: str, region: str, period: dt.date, kpi: st
     return judged, evaluation.funnel_curve(judged, kpi)
 
 
-@versioned
+@versioned(scope=_region_in_view)
 def control_chart(version: str, granularity: str, region: str, branch: str, kpi: str, period: dt.date,
                   shown: int = 2 * RECENT_PERIODS) -> pl.DataFrame:
     """One branch's KPI up to the period: `shown` periods judged against limits from the 12 before them."""
@@ -313,7 +381,7 @@ def control_chart(version: str, granularity: str, region: str, branch: str, kpi:
     return evaluation.control_chart(rows, kpi)
 
 
-@versioned
+@versioned(scope=_region_in_view)
 def what_changed(version: str, granularity: str, region: str, period: dt.date) -> pl.DataFrame:
     """The period's significant and material changes against the one before, most important first."""
     starts = recent_periods(granularity, period, stats.BASELINE_PERIODS + evaluation.BASELINE_LAG + 2)
@@ -326,7 +394,7 @@ def what_changed(version: str, granularity: str, region: str, period: dt.date) -
     return found.with_columns(pl.col("code").replace_strict(branch_names(), default=pl.col("code")).alias("name"))
 
 
-@versioned
+@versioned(scope=_region_in_view)
 def report_card(version: str, granularity: str, region: str, period: dt.date, branch: str) -> pl.DataFrame:
     """Every KPI of one branch in the period: value, target, status, funnel verdict and the recent values."""
     starts = recent_periods(granularity, period)
@@ -350,6 +418,8 @@ OPEN_STATUSES = ("open", "in_progress")
 def follow_up_list(region: str, statuses: tuple[str, ...] | None = None,
                    due_on_or_before: dt.date | None = None) -> pl.DataFrame:
     """The region's follow-ups (soonest due first) with branch names and how their KPI did since raised."""
+    if not viewer().sees_region(region):
+        raise auth.OutOfScope(region)
     codes = region_branches(region)["branch_code"].to_list()
     items = follow_ups.follow_ups(engine(), codes, statuses=statuses, due_on_or_before=due_on_or_before)
     first = items["raised_period"].min() if items.height else None
@@ -372,23 +442,34 @@ def open_follow_ups(region: str, period: dt.date | None = None, granularity: str
 
 def follow_up_history(follow_up_id: int) -> pl.DataFrame:
     """Every saved version of one item, oldest first."""
+    if follow_ups.branch_of(engine(), follow_up_id) not in set(branches()["branch_code"]):
+        raise auth.OutOfScope(str(follow_up_id))
     return follow_ups.history(engine(), follow_up_id)
+
+
+def may_edit_follow_ups(branch_code: str) -> bool:
+    """A regional head edits the items of their region's branches, a branch manager those of their own."""
+    return branch_code in set(branches()["branch_code"]) and viewer().may_edit(branch_code)
 
 
 def add_follow_up(**fields) -> int:
     """Store a new item (see etl.follow_ups.create); raises FollowUpError with the field to correct."""
+    if not may_edit_follow_ups(fields.get("branch_code", "")):
+        raise auth.OutOfScope(fields.get("branch_code"))
     return follow_ups.create(engine(), **fields)
 
 
 def save_follow_up(follow_up_id: int, expected_version: int, changed_by: str, **changes) -> int:
     """Save changes made to `expected_version`; raises StaleEdit when someone saved in between."""
+    if not may_edit_follow_ups(follow_ups.branch_of(engine(), follow_up_id) or ""):
+        raise auth.OutOfScope(str(follow_up_id))
     return follow_ups.update(engine(), follow_up_id, expected_version=expected_version, changed_by=changed_by,
                              **changes)
 
 
 # --- queue facts -------------------------------------------------------------------------------------------------------
 
-@versioned
+@versioned(scope=_codes_in_view)
 def tickets(version: str, codes: tuple[str, ...], start: dt.date, granularity: str) -> pl.DataFrame:
     """Tickets issued in the period at the branches, with wait minutes, weekday and hour."""
     q = schema.queue_tickets
@@ -488,7 +569,7 @@ def transfer_flows(codes: tuple[str, ...], start: dt.date, granularity: str, max
 
 # --- claims facts -----------------------------------------------------------------------------------------------------
 
-@versioned
+@versioned(scope=_own_records)
 def claim_records(version: str, codes: tuple[str, ...], first: dt.date, last: dt.date, granularity: str) -> pl.DataFrame:
     """Claims touching the periods `first`..`last` (submitted, decided, or still open), with SLA and working days."""
     c = schema.claims
@@ -583,7 +664,7 @@ def age_buckets(frame: pl.DataFrame) -> pl.DataFrame:
 
 # --- complaints facts -------------------------------------------------------------------------------------------------
 
-@versioned
+@versioned(scope=_own_records)
 def complaint_records(version: str, codes: tuple[str, ...], first: dt.date, last: dt.date,
                       granularity: str) -> pl.DataFrame:
     """Complaints received in `first`..`last`, or still open at the end of `last` (pseudonymised ids only)."""
@@ -687,10 +768,18 @@ def quarantine_summary(version: str) -> pl.DataFrame:
                  .order_by(func.count().desc()))
 
 
-@versioned
-def quarantine_samples(version: str, source: str, reason: str, limit: int = 5) -> pl.DataFrame:
-    """A few quarantined rows for one source and reason."""
+def _own_quarantine(arguments: dict) -> None:
+    """A branch manager sees the quarantined rows that name their branch, and no others."""
+    arguments["branch"] = viewer().branch_code if viewer().role == users.BRANCH_MANAGER else None
+
+
+@versioned(scope=_own_quarantine)
+def quarantine_samples(version: str, source: str, reason: str, limit: int = 5, branch: str | None = None) -> pl.DataFrame:
+    """A few quarantined rows for one source and reason (set by the scope, not the caller: `branch`)."""
     q = schema.quarantine
-    return _read(select(q.c.batch_id, q.c.file_name, q.c.row_number, q.c.column_name, q.c.detail, q.c.raw_values)
-                 .where(q.c.source == source, q.c.reason == reason).order_by(q.c.quarantine_id).limit(limit))
+    statement = select(q.c.batch_id, q.c.file_name, q.c.row_number, q.c.column_name, q.c.detail, q.c.raw_values).where(
+        q.c.source == source, q.c.reason == reason)
+    if branch is not None:  # raw_values is the row as JSON, written by etl.validate with json.dumps
+        statement = statement.where(q.c.raw_values.contains(f'"branch_code": {json.dumps(branch)}', autoescape=True))
+    return _read(statement.order_by(q.c.quarantine_id).limit(limit))
 

@@ -1,0 +1,255 @@
+"""Who sees what: users and roles, the sign-in gate, and scoping enforced in the query module.
+
+A branch manager asks for another branch's records through the query functions and through the
+pages, and gets none; a regional head of another region gets none of Banten. Queries run inside
+AppTest, because the viewer is who Streamlit says is signed in (`at.user`), as in production.
+"""
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from sqlalchemy import insert
+from streamlit.testing.v1 import AppTest
+
+from etl import schema
+from etl.db import make_engine
+from etl.users import UserError, add_user, find_user, list_users, remove_user
+
+ROOT = Path(__file__).resolve().parent.parent
+ENTRY = str(ROOT / "dashboard.py")
+HEAD = "kepala.banten@bpjs.example"
+MANAGER = "manajer.cilegon@bpjs.example"  # BTN02, KC Cilegon
+OTHER_HEAD = "kepala.jakarta@bpjs.example"
+OIDC_SECRETS = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                "client_id": "pantau", "client_secret": "s", "server_metadata_url": "http://localhost:1/"}
+
+
+@pytest.fixture
+def access_db(demo_db_url, tmp_path, monkeypatch) -> str:
+    """A copy of the demo database with a second region and three users."""
+    source = Path(demo_db_url.removeprefix("sqlite:///"))
+    if not source.exists():
+        pytest.skip("needs the SQLite demo database")
+    copy = tmp_path / "access.db"
+    with sqlite3.connect(source) as original, sqlite3.connect(copy) as duplicate:
+        original.backup(duplicate)
+    url = f"sqlite:///{copy}"
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(insert(schema.branches).values(
+            branch_code="JKT01", branch_name="KC Jakarta Salemba", branch_type="KC", region_code="JKT",
+            region_name="Kanwil DKI Jakarta", city="Jakarta", counters=6, opens_at="08:00", closes_at="15:00",
+            batch_id=1))
+    add_user(engine, HEAD, "Ani Kusuma", "regional_head", region="BTN")
+    add_user(engine, MANAGER, "Budi Hartono", "branch_manager", branch="BTN02")
+    add_user(engine, OTHER_HEAD, "Citra", "regional_head", region="JKT")
+    monkeypatch.setenv("DATABASE_URL", url)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield url
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def signed_in(at: AppTest, login: str | None) -> AppTest:
+    """Configure OIDC and sign `login` in, as Streamlit would after the identity provider's redirect."""
+    at.secrets["auth"] = OIDC_SECRETS
+    at.user = {"is_logged_in": login is not None, **({"email": login} if login else {})}
+    return at
+
+
+def as_viewer(login: str, probe) -> dict:
+    """Run `probe` (a script function that fills st.session_state["out"]) as `login`; return what it found."""
+    at = signed_in(AppTest.from_function(probe, default_timeout=60), login)
+    at.run()
+    assert not at.exception, at.exception
+    return at.session_state["out"]
+
+
+# --- users -------------------------------------------------------------------------------------------------------------
+
+def test_users_are_added_listed_and_removed(access_db):
+    engine = make_engine(access_db)
+    assert find_user(engine, "  Manajer.Cilegon@BPJS.example ")["branch_code"] == "BTN02"
+    assert find_user(engine, MANAGER)["region_code"] == "BTN"  # a manager's region is their branch's
+    assert set(list_users(engine)["login"]) == {HEAD, MANAGER, OTHER_HEAD}
+    assert remove_user(engine, OTHER_HEAD) and not remove_user(engine, OTHER_HEAD)
+    assert find_user(engine, OTHER_HEAD) is None
+
+
+@pytest.mark.parametrize("login, role, region, branch, problem", [
+    ("no-at-sign", "regional_head", "BTN", None, "e-mail"),
+    ("x@y.id", "admin", "BTN", None, "unknown role"),
+    ("x@y.id", "branch_manager", None, None, "needs --branch"),
+    ("x@y.id", "branch_manager", None, "XXX99", "no branch XXX99"),
+    ("x@y.id", "regional_head", "NOPE", None, "no region NOPE"),
+    ("x@y.id", "regional_head", "BTN", "BTN01", "not --branch"),
+])
+def test_a_user_that_cannot_exist_is_refused_with_the_reason(access_db, login, role, region, branch, problem):
+    with pytest.raises(UserError, match=problem):
+        add_user(make_engine(access_db), login, "", role, region=region, branch=branch)
+
+
+def test_the_users_command_adds_lists_and_removes(access_db):
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "etl", "users", *args], cwd=ROOT, capture_output=True,
+                              text=True, env={"DATABASE_URL": access_db, "PATH": "/usr/bin:/bin", "COLUMNS": "200"})
+
+    added = cli("add", "dewi@bpjs.example", "--name", "Dewi", "--role", "branch_manager", "--branch", "BTN03")
+    assert added.returncode == 0, added.stderr
+    assert "dewi@bpjs.example" in cli("list").stdout
+    refused = cli("add", "eko@bpjs.example", "--role", "branch_manager", "--branch", "XXX99")
+    assert refused.returncode == 2 and "XXX99" in refused.stderr
+    assert cli("remove", "dewi@bpjs.example").returncode == 0
+    assert cli("remove", "dewi@bpjs.example").returncode == 2
+
+
+# --- scoping in the query module --------------------------------------------------------------------------------------
+
+def _records_probe():
+    import datetime as dt
+
+    import streamlit as st
+
+    from ui import queries
+
+    period, codes = queries.default_period("month"), ("BTN01", "BTN02", "BTN03")
+    start = period - dt.timedelta(days=180)
+    st.session_state["out"] = {
+        "complaint_branches": sorted(set(queries.complaint_records(codes, start, period, "month")["branch_code"])),
+        "claim_branches": sorted(set(queries.claim_records(codes, start, period, "month")["branch_code"])),
+        "other_branch_claims": queries.claim_records(("BTN01",), start, period, "month").height,
+        "searched": queries.search_complaints(("BTN01",), period, "month", "").height,
+        "quarantine": "".join(queries.quarantine_samples("complaints", "bad_code", 50)["raw_values"]),
+        "kpi_branches": queries.kpi_values("month", "BTN", period, period)["code"].n_unique(),
+    }
+
+
+def test_a_branch_manager_gets_only_their_own_records_through_the_query_functions(access_db):
+    out = as_viewer(MANAGER, _records_probe)
+    assert out["complaint_branches"] == ["BTN02"] and out["claim_branches"] == ["BTN02"]
+    assert out["other_branch_claims"] == 0 and out["searched"] == 0
+    assert '"branch_code": "BTN02"' in out["quarantine"]
+    assert '"branch_code": "BTN05"' not in out["quarantine"] and '"branch_code": "BTN01"' not in out["quarantine"]
+    assert out["kpi_branches"] == 12  # comparison is the point: every branch of the region, and the region
+
+
+def test_a_regional_head_gets_every_record_of_the_region(access_db):
+    out = as_viewer(HEAD, _records_probe)
+    assert out["complaint_branches"] == ["BTN01", "BTN02", "BTN03"]
+    assert out["other_branch_claims"] > 0 and '"branch_code": "BTN05"' in out["quarantine"]
+
+
+def _other_region_probe():
+    import streamlit as st
+
+    from ui import auth, queries
+
+    period = queries.default_period("week") if queries.periods("week").height else None
+    out = {"regions": sorted(set(queries.branches()["region_code"]))}
+    try:
+        queries.kpi_values("week", "BTN", period, period)
+        out["kpis"] = "served"
+    except auth.OutOfScope:
+        out["kpis"] = "refused"
+    out["tickets"] = queries.tickets(("BTN01", "BTN02"), period, "week").height
+    out["complaints"] = queries.complaint_records(("BTN01",), period, period, "week").height
+    st.session_state["out"] = out
+
+
+def test_a_head_of_another_region_gets_nothing_of_banten(access_db):
+    # Cached results of a Banten viewer must not be served past the scope either.
+    assert as_viewer(HEAD, _other_region_probe)["kpis"] == "served"
+    out = as_viewer(OTHER_HEAD, _other_region_probe)
+    assert out == {"regions": ["JKT"], "kpis": "refused", "tickets": 0, "complaints": 0}
+
+
+def _follow_up_probe():
+    import datetime as dt
+
+    import streamlit as st
+
+    from ui import auth, queries
+
+    out = {}
+    for branch in ("BTN02", "BTN01"):
+        try:
+            queries.add_follow_up(branch_code=branch, kpi=None, topic="Loket kosong", agreed="Tambah petugas",
+                                  owner="Budi", due_date=dt.date(2026, 11, 30), granularity="week",
+                                  raised_period=dt.date(2026, 11, 9), created_by="Budi")
+            out[branch] = "created"
+        except auth.OutOfScope:
+            out[branch] = "refused"
+    st.session_state["out"] = out
+
+
+def test_a_branch_manager_edits_only_their_own_branch_follow_ups(access_db):
+    assert as_viewer(MANAGER, _follow_up_probe) == {"BTN02": "created", "BTN01": "refused"}
+    assert as_viewer(HEAD, _follow_up_probe) == {"BTN02": "created", "BTN01": "created"}
+
+
+# --- the pages ---------------------------------------------------------------------------------------------------------
+
+def dashboard_as(login: str | None, page: str | None = None, **params) -> AppTest:
+    at = signed_in(AppTest.from_file(ENTRY, default_timeout=120), login)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("page", ["complaints", "claims"])
+def test_a_branch_manager_who_picks_another_branch_sees_none_of_its_records(access_db, page):
+    at = dashboard_as(MANAGER, page, b="BTN01", g="month")
+    assert at.session_state["b"] == ["BTN01"]
+    shown = "".join(frame.value.to_string() for frame in at.dataframe)
+    assert "BTN01" not in shown and "KC Serang" not in shown
+    assert any("KC Cilegon" in info.value for info in at.info), "the page says whose records it shows"
+    # Only the region's KPI line (complaints) is left: every chart drawn from records says "no data" instead.
+    head = dashboard_as(HEAD, page, b="BTN01", g="month")
+    record_charts = len(head.get("plotly_chart")) - len(at.get("plotly_chart"))
+    assert record_charts >= 4 and sum("Tidak ada data" in i.value for i in at.info) >= record_charts
+
+
+def test_a_regional_head_who_picks_a_branch_sees_its_records(access_db):
+    at = dashboard_as(HEAD, "complaints", b="BTN01", g="month")
+    assert any("ADU-BTN01" in frame.value.to_string() for frame in at.dataframe)
+
+
+def test_a_branch_manager_sees_every_branch_kpis_and_no_upload(access_db):
+    at = dashboard_as(MANAGER, "compliance")
+    assert any("KC Serang" in frame.value.to_string() for frame in at.dataframe)
+    at.switch_page("pages/data.py").run()
+    assert not at.get("file_uploader") and any("kepala wilayah" in i.value for i in at.info)
+
+
+def test_nobody_signed_in_sees_the_sign_in_button_and_no_data(access_db):
+    at = dashboard_as(None)
+    assert [b.label for b in at.button] == ["Masuk"]
+    assert not at.dataframe and not at.get("plotly_chart")
+
+
+def test_a_signed_in_stranger_is_told_to_ask_for_access(access_db):
+    at = dashboard_as("orang.asing@example.com")
+    assert "orang.asing@example.com" in at.error[0].value and "users add" in at.error[0].value
+    assert not at.dataframe and not at.get("plotly_chart")
+
+
+def test_the_open_demo_says_so(access_db):
+    at = AppTest.from_file(ENTRY, default_timeout=120)
+    at.run()
+    assert any("Demo terbuka" in w.value for w in at.warning)
+
+
+def test_a_signed_in_user_is_named_in_the_sidebar(access_db):
+    at = dashboard_as(HEAD)
+    assert any("Ani Kusuma" in c.value and "kepala wilayah" in c.value for c in at.sidebar.caption)
+    assert at.title[0].value != "Pantau: mutu layanan cabang"  # past the gate, on the weekly page
