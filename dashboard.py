@@ -62,7 +62,7 @@ def signed_in(lang: str) -> bool:
         return True
     if current is not None:
         st.sidebar.caption(t("signed_in_as", lang, name=current.name, role=t(current.role, lang),
-                             scope=current.branch_code or current.region_code))
+                             scope=queries.branch_names().get(current.branch_code or current.region_code)))
         if mode == auth.OIDC:
             st.sidebar.button(t("sign_out", lang), on_click=st.logout, icon=":material/logout:")
         return True

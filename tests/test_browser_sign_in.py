@@ -1,0 +1,185 @@
+"""Signing in, for real, in headless Chromium: OIDC through `st.login` against a local identity provider
+(oidc-provider-mock), and the trusted header a reverse proxy sets.
+
+Each deployment gets its own `streamlit run` with its own secrets file. The identity provider vouches for an
+e-mail; the role and scope come from Pantau's `users` table. Skips when Debian's chromium is missing.
+"""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from etl.db import make_engine
+from etl.users import add_user
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, _free_port, _wait_for_app
+
+ROOT = Path(__file__).resolve().parent.parent
+MANAGER = "manajer.cilegon@bpjs.example"  # BTN02, KC Cilegon
+HEAD = "kepala.banten@bpjs.example"
+PROXY_HEADER = "X-Pantau-User"
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (.ci/run installs it)")
+
+
+@pytest.fixture(scope="module")
+def users_db(demo_db_url, tmp_path_factory) -> str:
+    source = Path(demo_db_url.removeprefix("sqlite:///"))
+    if not source.exists():
+        pytest.skip("needs the SQLite demo database")
+    copy = tmp_path_factory.mktemp("sign_in") / "pantau.db"
+    with sqlite3.connect(source) as original, sqlite3.connect(copy) as duplicate:
+        original.backup(duplicate)
+    url = f"sqlite:///{copy}"
+    add_user(make_engine(url), MANAGER, "Budi Hartono", "branch_manager", branch="BTN02")
+    add_user(make_engine(url), HEAD, "Ani Kusuma", "regional_head", region="BTN")
+    return url
+
+
+@pytest.fixture(scope="module")
+def identity_provider():
+    mock = pytest.importorskip("oidc_provider_mock")
+    # The provider knows nothing of roles: it only vouches for the e-mail typed into its form.
+    with mock.run_server_in_thread(port=0) as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+def dashboard(db_url: str, secrets_toml: str, folder: Path):
+    """`streamlit run dashboard.py` on localhost (the OIDC redirect and its cookie must share the host)."""
+    port = _free_port()
+    secrets_file = folder / "secrets.toml"
+    secrets_file.write_text(secrets_toml.replace("{port}", str(port)), encoding="utf-8")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port), "--server.address",
+         "localhost", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none", "--secrets.files", str(secrets_file)],
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": db_url}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://localhost:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
+                return server, url
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    pytest.fail("streamlit did not start within 60 s")
+
+
+@pytest.fixture(scope="module")
+def oidc_app(users_db, identity_provider, tmp_path_factory):
+    server, url = dashboard(users_db, f"""[auth]
+redirect_uri = "http://localhost:{{port}}/oauth2callback"
+cookie_secret = "{secrets.token_hex(32)}"
+client_id = "pantau"
+client_secret = "pantau-test-client"
+server_metadata_url = "{identity_provider}/.well-known/openid-configuration"
+""", tmp_path_factory.mktemp("oidc"))
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def proxy_app(users_db, tmp_path_factory):
+    server, url = dashboard(users_db, f'[pantau]\ntrusted_header = "{PROXY_HEADER}"\n', tmp_path_factory.mktemp("proxy"))
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def test_a_branch_manager_signs_in_with_oidc_and_sees_only_their_branch_records(oidc_app, browser):
+    expect = pytest.importorskip("playwright.sync_api").expect
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(oidc_app)
+        _wait_for_app(page)
+        assert page.locator("[data-testid='stPlotlyChart']").count() == 0  # nothing before signing in
+        page.get_by_role("button", name="Masuk").click()
+        page.wait_for_url(re.compile(r"/oauth2/authorize\?"), timeout=30_000)
+        page.locator("input[name='sub']").fill(MANAGER)
+        page.get_by_role("button", name="Authorize").click()
+        page.wait_for_url(f"{oidc_app}/", timeout=30_000)
+        _wait_for_app(page)
+        expect(page.get_by_text("Masuk sebagai Budi Hartono (manajer cabang, KC Cilegon)")).to_be_visible()
+
+        # Another branch picked in the URL: its records stay closed, the page says whose records it shows.
+        page.goto(f"{oidc_app}/complaints?g=month&b=BTN01")
+        _wait_for_app(page)
+        expect(page.get_by_text("hanya terlihat untuk cabang Anda (KC Cilegon)")).to_be_visible()
+        assert "ADU-BTN01" not in page.locator("[data-testid='stMain']").inner_text()
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "sign_in_manager_complaints.png", full_page=True)
+
+        page.get_by_role("button", name="Keluar").click()
+        page.wait_for_url(re.compile(r"/oauth2/end_session\?"), timeout=30_000)
+        page.get_by_role("button", name="End session").click()
+        page.wait_for_url(re.compile(re.escape(oidc_app) + r"/?"), timeout=30_000)
+        _wait_for_app(page)
+        expect(page.get_by_role("button", name="Masuk")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_an_unregistered_account_is_told_to_ask_for_access(oidc_app, browser):
+    expect = pytest.importorskip("playwright.sync_api").expect
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(oidc_app)
+        _wait_for_app(page)
+        page.get_by_role("button", name="Masuk").click()
+        page.wait_for_url(re.compile(r"/oauth2/authorize\?"), timeout=30_000)
+        page.locator("input[name='sub']").fill("orang.asing@example.com")
+        page.get_by_role("button", name="Authorize").click()
+        page.wait_for_url(f"{oidc_app}/", timeout=30_000)
+        _wait_for_app(page)
+        expect(page.get_by_text("Akun orang.asing@example.com belum terdaftar di Pantau")).to_be_visible()
+        assert page.locator("[data-testid='stPlotlyChart']").count() == 0
+    finally:
+        context.close()
+
+
+def test_the_proxy_header_signs_in_a_regional_head(proxy_app, browser):
+    expect = pytest.importorskip("playwright.sync_api").expect
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, extra_http_headers={PROXY_HEADER: HEAD})
+    page = context.new_page()
+    try:
+        page.goto(proxy_app)
+        _wait_for_app(page)
+        expect(page.get_by_text("Masuk sebagai Ani Kusuma (kepala wilayah, Kanwil Banten)")).to_be_visible()
+        page.locator("[data-testid='stPlotlyChart'] .main-svg").first.wait_for(timeout=30_000)
+        page.screenshot(path=SCREENSHOTS / "sign_in_proxy_head.png")
+    finally:
+        context.close()
+
+
+def test_without_the_proxy_header_nobody_gets_in(proxy_app, browser):
+    expect = pytest.importorskip("playwright.sync_api").expect
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(proxy_app)
+        _wait_for_app(page)
+        expect(page.get_by_text(f"header {PROXY_HEADER} kosong")).to_be_visible()
+        assert page.locator("[data-testid='stPlotlyChart']").count() == 0
+    finally:
+        context.close()
