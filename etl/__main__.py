@@ -72,6 +72,7 @@ def _generate(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from etl.db import make_engine
     from etl.pipeline import run_etl
+    from etl.pseudonymise import KeyProblem
     from etl.runlock import EtlBusy
 
     if not args.raw.is_dir():
@@ -87,6 +88,9 @@ def _run(args: argparse.Namespace) -> int:
     except EtlBusy as busy:
         console.print(f"[red]{busy}[/red]")
         return 3
+    except KeyProblem as problem:
+        console.print(f"[red]{problem}[/red]")
+        return 2
     console.print(_summary(result))
     for failed in result.failed:
         console.print(f"[red]GAGAL {failed.file_name}: {failed.message}[/red]")

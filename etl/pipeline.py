@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 from etl.db import create_tables
 from etl.extract import FileRejected, load_mappings, raw_files, read_raw
 from etl.load import BatchResult, already_loaded, file_sha256, load_batch, record_failure
-from etl.pseudonymise import load_secret, protect_personal_data
+from etl.pseudonymise import check_key, load_secret, protect_personal_data, stored_fingerprint
 from etl.refresh import clear_pending, mark_pending, pending, refresh_marts, sync_targets
 from etl.runlock import etl_lock
 from etl.schema import branches
@@ -38,17 +38,20 @@ def run_etl(raw_dir: Path, engine: Engine, *, recompute: bool = False, progress:
             wait: bool = False) -> RunResult:
     """Load every new file in `raw_dir` and recompute the periods the new data touches.
 
-    Raises `EtlBusy` when another run holds the database, unless `wait`.
+    Raises `EtlBusy` when another run holds the database, unless `wait`, and `KeyProblem` when the
+    pseudonym key is missing or not the one the database was loaded with.
     """
     sop = load_sop(config_dir)
-    key = secret if secret is not None else load_secret()
     with etl_lock(engine, wait=wait):
+        create_tables(engine)
+        # A database loaded before must be loaded again with its own key, never with a fresh one.
+        key = secret if secret is not None else load_secret(create=stored_fingerprint(engine) is None)
+        check_key(engine, key)
         return _run_locked(raw_dir, engine, sop, key, recompute, progress or (lambda *_: None), mappings_dir)
 
 
 def _run_locked(raw_dir: Path, engine: Engine, sop: Sop, key: bytes, recompute: bool, report: Progress,
                 mappings_dir: Path) -> RunResult:
-    create_tables(engine)
     sync_targets(engine, sop)
     if recompute:
         mark_pending(engine)

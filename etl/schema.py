@@ -5,6 +5,7 @@ Grains:
 - queue_tickets / claims / complaints: one row per record id; a resent id replaces the row.
 - quarantine: one row per rejected raw row (the first rule it broke).
 - etl_batches: one row per raw file loaded (or failed).
+- etl_settings: one row per setting the ETL must keep across runs (the pseudonym key's fingerprint).
 - marts_pending: one row per load (or target change) whose periods the KPI marts do not reflect yet.
 - sop_targets: one row per kpi × region_code × effective_from.
 - kpi_weekly / kpi_monthly: one row per level × code × period_start × kpi.
@@ -129,6 +130,12 @@ quarantine = Table(
     Column("raw_values", Text, nullable=False),  # JSON object, personal columns already pseudonymised
     Index("ix_quarantine_batch", "batch_id"),
     Index("ix_quarantine_source_reason", "source", "reason"),  # the data page's summary and samples
+)
+
+etl_settings = Table(
+    "etl_settings", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
 )
 
 # Written in the same transaction as the batch it stands for and deleted only after the marts are

@@ -41,4 +41,5 @@ else:
                                          f.lang), key="quarantine")
     for source, reason, rows in summary.iter_rows():
         with st.expander(f"{t('quarantine_samples')}: {source} · {reason} ({i18n.number(rows, 0)})"):
-            st.dataframe(i18n.with_column_labels(queries.quarantine_samples(source, reason), f.lang), hide_index=True)
+            blocks.table(i18n.with_column_labels(queries.quarantine_samples(source, reason), f.lang),
+                         key=f"quarantine_{source}_{reason}")

@@ -18,9 +18,9 @@ from xlsxwriter.worksheet import Worksheet
 from etl.catalogue import COMPLIANCE_INDEX, KPI_BY_ID
 from report.content import Pack, due_state, filter_lines, s
 from ui import charts, i18n
+from ui.blocks import FORMULA_STARTS
 from ui.charts import ZONE_SYMBOLS, zone_label
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FILLS = {"green": ("#C6EFCE", "#006100"), "yellow": ("#FFEB9C", "#7A4A00"), "red": ("#FFC7CE", "#9C0006")}
 UNIT_FORMATS = {"share": "0.0%", "ratio": "0.00", "count": "0", "index": "0.0"}
 UNIT_SUFFIX = {"minutes": ("mnt", "min"), "working_days": ("hari", "days"), "per_1000": ("‰", "‰")}

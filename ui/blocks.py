@@ -10,6 +10,8 @@ from ui.i18n import t
 ZONE_BADGE = {"green": ("green", ":material/check_circle:"), "yellow": ("yellow", ":material/warning:"),
               "red": ("red", ":material/cancel:"), "none": ("gray", ":material/remove:")}
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+# What makes a spreadsheet read a cell as a formula (OWASP, CSV injection): such text gets a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def header(title_key: str, question_key: str, **values) -> None:
@@ -31,9 +33,20 @@ def has_rows(frame: pl.DataFrame) -> bool:
     return True
 
 
+def inert_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text that starts like a formula, prefixed with an apostrophe, so no spreadsheet runs it when opened."""
+    text = pl.col(pl.String)
+    pattern = "^[" + "".join(FORMULA_STARTS).replace("-", "\\-") + "]"
+    return frame.with_columns(pl.when(text.str.contains(pattern)).then("'" + text).otherwise(text).name.keep())
+
+
 def table(frame: pl.DataFrame, key: str, column_config: dict | None = None, select_rows: bool = False,
           height: int | str = "auto"):
-    """A dataframe with a CSV download underneath; optionally lets the user pick one row."""
+    """A dataframe with a CSV download underneath; optionally lets the user pick one row.
+
+    Text is made inert before it is shown, since the grid's own toolbar can download it as CSV too.
+    """
+    frame = inert_text(frame)
     state = st.dataframe(frame, key=key, hide_index=True, column_config=column_config, height=height,
                          on_select="rerun" if select_rows else "ignore", selection_mode="single-row")
     # CSV has no lists (sparkline columns): they go out as space-separated values.

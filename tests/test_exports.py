@@ -1,0 +1,36 @@
+"""Spreadsheet formula injection: text that starts like a formula leaves every table and CSV inert."""
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from ui.blocks import inert_text
+
+HOSTILE = ["=HYPERLINK(\"http://x\",\"klik\")", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd",
+           "\t=1+1", "\r=1+1"]
+
+
+def test_formula_text_gets_an_apostrophe_and_other_text_is_untouched():
+    frame = pl.DataFrame({"text": [*HOSTILE, "antrean lama", "5-3", None], "n": list(range(9))})
+    safe = inert_text(frame)
+    assert safe["text"].to_list() == ["'" + v for v in HOSTILE] + ["antrean lama", "5-3", None]
+    assert safe["n"].equals(frame["n"]) and safe.schema == frame.schema
+
+
+def _table_with_hostile_text():
+    import polars as pl
+
+    from ui import blocks
+
+    blocks.table(pl.DataFrame({"keluhan": ["=HYPERLINK(\"http://x\")", "biasa"]}), key="hostile")
+
+
+def test_a_table_and_its_csv_download_show_the_text_inert():
+    st.cache_data.clear()
+    at = AppTest.from_function(_table_with_hostile_text)
+    at.run()
+    assert not at.exception, at.exception
+    shown = at.dataframe[0].value
+    assert shown["keluhan"].tolist() == ["'=HYPERLINK(\"http://x\")", "biasa"]
+    assert at.get("download_button"), "every table can be downloaded"
