@@ -588,10 +588,15 @@ def claim_records(version: str, codes: tuple[str, ...], first: dt.date, last: dt
     )
 
 
+def _recent_claims(codes: tuple[str, ...], period: dt.date, granularity: str) -> pl.DataFrame:
+    """Claims of the recent periods up to `period`: one cached read serves every chart of the claims page."""
+    starts = recent_periods(granularity, period) or [period]
+    return claim_records(codes, starts[0], period, granularity)
+
+
 def _claims_in(codes, start, granularity, column: str) -> pl.DataFrame:
     first, after = period_bounds(start, granularity)
-    frame = claim_records(codes, start, start, granularity)
-    return frame.filter((pl.col(column) >= first) & (pl.col(column) < after))
+    return _recent_claims(codes, start, granularity).filter((pl.col(column) >= first) & (pl.col(column) < after))
 
 
 def claim_sla(codes: tuple[str, ...], start: dt.date, granularity: str) -> pl.DataFrame:
@@ -630,7 +635,7 @@ def _over_recent(records: pl.DataFrame, column: str, group: str, starts: list[dt
 def rejection_trend(codes: tuple[str, ...], period: dt.date, granularity: str) -> pl.DataFrame:
     """Rejected claims per reason for each recent period."""
     starts = recent_periods(granularity, period)
-    rejected = claim_records(codes, starts[0], period, granularity).filter(pl.col("status") == "rejected")
+    rejected = _recent_claims(codes, period, granularity).filter(pl.col("status") == "rejected")
     return _over_recent(rejected.with_columns(pl.col("rejection_reason").fill_null("other")), "decided_at",
                         "rejection_reason", starts, granularity)
 
@@ -638,14 +643,13 @@ def rejection_trend(codes: tuple[str, ...], period: dt.date, granularity: str) -
 def channel_trend(codes: tuple[str, ...], period: dt.date, granularity: str) -> pl.DataFrame:
     """Claims submitted per channel for each recent period."""
     starts = recent_periods(granularity, period)
-    return _over_recent(claim_records(codes, starts[0], period, granularity), "submitted_at", "channel", starts,
-                        granularity)
+    return _over_recent(_recent_claims(codes, period, granularity), "submitted_at", "channel", starts, granularity)
 
 
 def claim_backlog(codes: tuple[str, ...], start: dt.date, granularity: str) -> pl.DataFrame:
     """Claims open at the period's end (documents complete, not decided), by working-day age and SLA status."""
     end = period_bounds(start, granularity)[1]
-    frame = claim_records(codes, start, start, granularity).filter(
+    frame = _recent_claims(codes, start, granularity).filter(
         (pl.col("docs_complete_at") < end) & (pl.col("decided_at").is_null() | (pl.col("decided_at") >= end)))
     closed = holidays_between(dt.date(start.year - 1, 1, 1), start)
     aged = frame.with_columns(
