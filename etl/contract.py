@@ -75,7 +75,7 @@ BRANCHES = Source(
         Column("region_code", "text", required=True),
         Column("region_name", "text", required=True),
         Column("city", "text"),
-        Column("counters", "int", required=True, minimum=1),
+        Column("counters", "int", required=True, minimum=1, maximum=999),  # the database column is a 32-bit integer
         Column("opens_at", "time_of_day", required=True),
         Column("closes_at", "time_of_day", required=True),
     ),

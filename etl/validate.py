@@ -14,6 +14,7 @@ import polars as pl
 
 from etl.contract import Column, Source
 from etl.extract import ROW_NUMBER, RawFile
+from etl.schema import FACT_TABLES
 
 REASONS = {
     "missing_required": "a required value is empty",
@@ -26,7 +27,18 @@ REASONS = {
     "status_mismatch": "contradicts the status or outcome",
     "time_order": "earlier than the timestamp before it, beyond the clock-skew tolerance",
     "duplicate_id": "the same id appears again later in this file; the later row wins",
+    "control_character": "holds a control character (NUL, tab or line break inside the value)",
+    "too_long": "longer than its column holds",
+    "formula_text": "starts like a spreadsheet formula (=, +, - or @), which a spreadsheet would run",
 }
+# Text that Excel, LibreOffice and Sheets take for a formula when the value is opened again (a CSV
+# download of the quarantine or the facts): `=HYPERLINK(…)`, `+cmd|…`, `@SUM(…)`, `-2+3+cmd|…`.
+# A lone `-` and negative numbers (`-5`, `-1,5`) are not formulas.
+FORMULA_START = r"^(?:[=+@]|-.*[^0-9.,])"
+CONTROL_CHARACTER = r"[\x00-\x1f\x7f]"
+# A quarantined value is shown up to this many characters (detail) and stored up to this many (raw_values).
+SHOWN_CHARS = 120
+KEPT_CHARS = 1000
 TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M")
 OFFSET_FORMATS = ("%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%d %H:%M%:z")
 TRUE_WORDS = ("true", "1", "ya", "y")
@@ -58,12 +70,17 @@ class Check:
 
 def parse_timestamp(text: pl.Expr) -> pl.Expr:
     """ISO 8601 or dd/mm/yyyy, seconds optional; an offset is converted to Jakarta local time."""
+    # Most exports write `yyyy-mm-dd HH:MM:SS`: parsed directly, about ten times faster than the
+    # general path below, which then only sees the other values (what it would give these is the same).
+    common = text.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)
+    text = pl.when(common.is_null()).then(text).otherwise(pl.lit(""))  # "": no work (a null still costs)
     # One shape first (yyyy-mm-dd HH:MM[:SS]), so that only two formats need trying.
     iso = text.str.replace("T", " ", literal=True).str.replace(r"^(\d{2})/(\d{2})/(\d{4})", "$3-$2-$1")
     has_offset = iso.str.contains(r"(Z|[+-]\d{2}:\d{2})$")
     local = pl.when(~has_offset).then(iso)
     offset = pl.when(has_offset).then(iso.str.replace(r"Z$", "+00:00"))
     parsed = pl.coalesce(
+        common,
         *[local.str.strptime(pl.Datetime("us"), f, strict=False) for f in TIMESTAMP_FORMATS],
         *[offset.str.strptime(pl.Datetime("us", "UTC"), f, strict=False).dt.convert_time_zone("Asia/Jakarta")
           .dt.replace_time_zone(None) for f in OFFSET_FORMATS],
@@ -128,11 +145,8 @@ def validate(raw: RawFile, known_branches: set[str], clock_skew_tolerance_second
         pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c).str.strip_chars()).alias(c)
         for c in text_columns
     )
-    # A line repeated later in the file is as new as its last copy (A, B, A: A wins over B).
-    cleaned = cleaned.with_columns(pl.col(ROW_NUMBER).max().over(text_columns).alias("_last_seen"))
-    first_copy = pl.struct(text_columns).is_first_distinct()
-    exact_duplicates = cleaned.height - int(cleaned.select(first_copy.sum()).item())
-    distinct = cleaned.filter(first_copy)
+    distinct, exact_duplicates, ids_repeat = _drop_exact_duplicates(cleaned, text_columns, source.id_column)
+    del cleaned  # `distinct` is all that is needed from here: let a large file's copy go
 
     # Lazy, so that polars computes shared subexpressions (a timestamp's parse feeds several rules) once.
     typed = distinct.lazy().with_columns(
@@ -144,11 +158,38 @@ def validate(raw: RawFile, known_branches: set[str], clock_skew_tolerance_second
         pl.coalesce(pl.when(c.broken.fill_null(False)).then(pl.lit(f"{c.reason}|{c.column}")) for c in checks)
         .alias("_error")
     )
-    errors = _supersede_duplicate_ids(errors, source).collect()
-    bad = errors.filter(pl.col("_error").is_not_null())
-    good = errors.filter(pl.col("_error").is_null())
-    return Validated(rows=_typed_rows(good, source), quarantine=_quarantine_rows(bad, text_columns),
-                     exact_duplicates=exact_duplicates)
+    errors = _supersede_duplicate_ids(errors, source) if ids_repeat else errors
+    flags = ["clock_skew_adjusted"] if skew_checks else []
+    # Only what the two results need is kept; each side then copies only its own columns.
+    errors = errors.select(ROW_NUMBER, "_error", *text_columns, *[_typed(c) for c in text_columns], *flags).collect()
+    bad = errors.lazy().filter(pl.col("_error").is_not_null()).select(ROW_NUMBER, "_error", *text_columns).collect()
+    good = _typed_rows(errors.lazy().filter(pl.col("_error").is_null()), source, flags).collect()
+    return Validated(rows=good, quarantine=_quarantine_rows(bad, source), exact_duplicates=exact_duplicates)
+
+
+def _drop_exact_duplicates(cleaned: pl.DataFrame, text_columns: list[str],
+                           id_column: str) -> tuple[pl.DataFrame, int, bool]:
+    """The first copy of every distinct line, stamped with `_last_seen`; the count of extra copies; whether ids repeat.
+
+    A line repeated later in the file is as new as its last copy (A, B, A: A wins over B).
+    Copies share their id, so only lines whose id repeats are compared in full, and their
+    results are put back in place: at five million lines a comparison on every column, or
+    a second copy of the file to sort, would take gigabytes.
+    """
+    repeats = cleaned.get_column(id_column).is_duplicated()
+    rows = cleaned.get_column(ROW_NUMBER)
+    if not repeats.any():
+        return cleaned.with_columns(rows.alias("_last_seen")), 0, False
+    repeated = cleaned.filter(repeats).select(
+        pl.col(ROW_NUMBER).max().over(text_columns).alias("_last_seen"),
+        pl.struct(text_columns).is_first_distinct().alias("_first"),
+    )
+    at = repeats.arg_true()  # where the repeated lines are, in the order `filter` kept them
+    # `scatter` writes in place: into copies, never into the frame's own columns.
+    last_seen = rows.clone().scatter(at, repeated.get_column("_last_seen")).alias("_last_seen")
+    first_copy = pl.select(pl.repeat(True, cleaned.height)).to_series().scatter(at, repeated.get_column("_first"))
+    distinct = cleaned.with_columns(last_seen).filter(first_copy)
+    return distinct, cleaned.height - distinct.height, True
 
 
 def _typed(name: str) -> pl.Expr:
@@ -159,13 +200,33 @@ def _checks(source: Source, known_branches: set[str]) -> list[Check]:
     """The contract's rules for `source`, in the order they are reported."""
     columns = source.stored_columns
     checks = [Check(c.name, "missing_required", pl.col(c.name).is_null()) for c in columns if c.required]
-    checks += [
-        Check(c.name, PARSE_REASON[c.kind], pl.col(c.name).is_not_null() & _typed(c.name).is_null())
-        for c in columns if c.kind in PARSE_REASON
-    ]
+    for c in columns:
+        if c.kind in PARSE_REASON:
+            checks.append(Check(c.name, PARSE_REASON[c.kind], pl.col(c.name).is_not_null() & _typed(c.name).is_null()))
+        elif c.kind == "text":
+            checks += _text_checks(source, c)
     if source.name != "branches":
         checks.append(Check("branch_code", "unknown_branch", ~pl.col("branch_code").is_in(sorted(known_branches))))
     return checks + _cross_field_checks(source.name)
+
+
+def _text_checks(source: Source, column: Column) -> list[Check]:
+    """Free text must fit its database column and stay inert: no control characters, nothing a spreadsheet runs.
+
+    Personal columns are keyed hashes by now, so they pass.
+    """
+    text = pl.col(column.name)
+    checks = [Check(column.name, "control_character", text.str.contains(CONTROL_CHARACTER)),
+              Check(column.name, "formula_text", text.str.contains(FORMULA_START))]
+    length = _max_length(source, column.name)
+    if length is not None:
+        checks.append(Check(column.name, "too_long", text.str.len_chars() > length))
+    return checks
+
+
+def _max_length(source: Source, column: str) -> int | None:
+    """The most characters the database column holds (PostgreSQL refuses more, and would fail the whole batch)."""
+    return getattr(FACT_TABLES[source.name].c[column].type, "length", None)
 
 
 def _cross_field_checks(source_name: str) -> list[Check]:
@@ -230,27 +291,47 @@ def _supersede_duplicate_ids(errors: pl.LazyFrame, source: Source) -> pl.LazyFra
     )
 
 
-def _typed_rows(good: pl.DataFrame, source: Source) -> pl.DataFrame:
+def _typed_rows(good: pl.LazyFrame, source: Source, flags: list[str]) -> pl.LazyFrame:
     """The stored columns with their typed values; times of day are kept as `HH:MM` text."""
     def stored(column: Column) -> pl.Expr:
         value = _typed(column.name)
         return (value.dt.strftime("%H:%M") if column.kind == "time_of_day" else value).alias(column.name)
 
-    flags = ["clock_skew_adjusted"] if "clock_skew_adjusted" in good.columns else []
     return good.select(*[stored(c) for c in source.stored_columns], *flags)
 
 
-def _quarantine_rows(bad: pl.DataFrame, text_columns: list[str]) -> pl.DataFrame:
+def _quarantine_rows(bad: pl.DataFrame, source: Source) -> pl.DataFrame:
     """One row per bad row: where, why, the offending value and every raw value as JSON.
 
     Built row by row in Python: bad rows are few, and the text reads the same as the file.
     """
+    text_columns = [c.name for c in source.stored_columns]
     rows = []
     for row in bad.select(ROW_NUMBER, "_error", *text_columns).iter_rows(named=True):
         reason, column = row["_error"].split("|", 1)
-        raw_values = {c: row[c] for c in text_columns}
-        offending = raw_values.get(column) or "(empty)"
+        raw_values = {c: _shortened(row[c], KEPT_CHARS) for c in text_columns}
+        offending = _shown(row.get(column)) if row.get(column) else "(empty)"
         rows.append({"row_number": row[ROW_NUMBER], "column_name": column, "reason": reason,
-                     "detail": f"{column} = '{offending}': {REASONS[reason]}",
+                     "detail": f"{column} = '{offending}': {_reason_text(reason, row[column], source, column)}",
+                     # JSON escapes control characters, so even a NUL is stored as text.
                      "raw_values": json.dumps(raw_values, ensure_ascii=False)})
     return pl.DataFrame(rows, schema=QUARANTINE_SCHEMA)
+
+
+def _reason_text(reason: str, value: str | None, source: Source, column: str) -> str:
+    if reason == "too_long":
+        return f"{len(value):,} characters, more than the {_max_length(source, column)} this column holds"
+    return REASONS[reason]
+
+
+def _shortened(value: str | None, limit: int) -> str | None:
+    """`value`, or its first `limit` characters and how long it was: a 10 MB cell is not copied into quarantine."""
+    if value is None or len(value) <= limit:
+        return value
+    return f"{value[:limit]}… ({len(value):,} characters)"
+
+
+def _shown(value: str) -> str:
+    """A value as the detail shows it: control characters visible as escapes, long values cut short."""
+    visible = "".join(repr(ch)[1:-1] if ord(ch) < 0x20 or ord(ch) == 0x7F else ch for ch in value[:SHOWN_CHARS])
+    return visible + (f"… ({len(value):,} characters)" if len(value) > SHOWN_CHARS else "")

@@ -2,6 +2,8 @@
 import polars as pl
 import streamlit as st
 
+from etl.pseudonymise import KeyProblem
+from etl.runlock import EtlBusy
 from ui import blocks, filters, i18n, queries, uploads
 from ui.i18n import t
 
@@ -14,12 +16,19 @@ if queries.viewer().may_upload:
     files = st.file_uploader(t("upload_help"), type=uploads.ACCEPTED_TYPES, accept_multiple_files=True, key="upload")
 else:
     st.info(t("upload_heads_only"), icon=":material/lock:")
+for message in uploads.oversized(files or []):
+    st.error(message, icon=":material/block:")
 if files and st.button(t("upload_run"), type="primary", icon=":material/upload:"):
     bar = st.progress(0.0, text=t("upload_run"))
-    loaded = uploads.load_uploaded(files, lambda what, done, total: bar.progress(min(done / total, 1.0), text=what))
-    st.success(t("upload_done", loaded=i18n.number(loaded["rows_loaded"].sum(), 0),
-                 quarantined=i18n.number(loaded["rows_quarantined"].sum(), 0)))
-    blocks.table(i18n.with_column_labels(loaded, f.lang), key="upload_result")
+    try:
+        loaded = uploads.load_uploaded(files, lambda what, done, total: bar.progress(min(done / total, 1.0),
+                                                                                      text=what))
+    except (EtlBusy, KeyProblem) as refused:  # another run is loading, or the server's key is not the database's
+        st.error(str(refused), icon=":material/block:")
+    else:
+        st.success(t("upload_done", loaded=i18n.number(loaded["rows_loaded"].sum(), 0),
+                     quarantined=i18n.number(loaded["rows_quarantined"].sum(), 0)))
+        blocks.table(i18n.with_column_labels(loaded, f.lang), key="upload_result")
 
 st.subheader(t("batches"))
 batches = queries.batches()

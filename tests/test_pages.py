@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from etl import schema
 from etl.db import make_engine
+from tests.ui_db import DEMO_SECRET
 
 
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -118,11 +119,13 @@ def test_a_broken_database_shows_a_sentence_not_a_traceback(tmp_path, monkeypatc
     assert "DATABASE_URL" in at.error[0].value
 
 
-def test_uploading_a_raw_file_loads_it_and_reports_quarantine(demo_db_url, tmp_path, monkeypatch):
+@pytest.mark.parametrize("key", [DEMO_SECRET, "a-key-this-database-never-saw"])
+def test_uploading_a_raw_file_loads_it_and_reports_quarantine(demo_db_url, tmp_path, monkeypatch, key):
     copy = tmp_path / "upload.db"
     with sqlite3.connect(demo_db_url.removeprefix("sqlite:///")) as source, sqlite3.connect(copy) as target:
         source.backup(target)  # a byte copy would miss what still sits in the WAL file
     monkeypatch.setattr("ui.uploads.UPLOAD_DIR", tmp_path / "uploads")
+    monkeypatch.setenv("PANTAU_SECRET", key)
     branch = first_branch(demo_db_url)
     header = "complaint_id,branch_code,participant_id,participant_name,channel,category,received_at," \
              "first_response_at,resolved_at,status,reopened\n"
@@ -134,4 +137,7 @@ def test_uploading_a_raw_file_loads_it_and_reports_quarantine(demo_db_url, tmp_p
     at.run()
     at.button[0].click().run()
     assert not at.exception, at.exception
-    assert at.success[0].value.startswith("Dimuat 1 baris; 1 baris dikarantina")
+    if key == DEMO_SECRET:
+        assert at.success[0].value.startswith("Dimuat 1 baris; 1 baris dikarantina")
+    else:  # loading with another key would give the same people new pseudonyms: refused, on screen
+        assert not at.success and "wrong pseudonym key" in at.error[0].value

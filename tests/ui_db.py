@@ -13,6 +13,7 @@ from etl.generate import default_end, generate
 from etl.pipeline import run_etl
 
 REGION = ("R01", "Kanwil Uji")
+DEMO_SECRET = "pantau-tests-demo-key"  # the pseudonym key the demo database is loaded with
 LOADED_AT = dt.datetime(2026, 11, 17, 6, 0)
 
 
@@ -105,5 +106,5 @@ def demo_db_url(tmp_path_factory) -> str:
     folder = tmp_path_factory.mktemp("demo")
     generate(folder / "raw", end=default_end(dt.date.today()))
     url = f"sqlite:///{folder / 'demo.db'}"
-    run_etl(folder / "raw", make_engine(url), secret=b"pantau-tests")
+    run_etl(folder / "raw", make_engine(url), secret=DEMO_SECRET.encode())
     return url

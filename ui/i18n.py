@@ -281,6 +281,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload_help": ("Antrean, klaim, pengaduan atau cabang: CSV, XLSX atau Parquet",
                     "Queue tickets, claims, complaints or branches: CSV, XLSX or Parquet"),
     "upload_run": ("Jalankan ETL", "Run the ETL"),
+    "upload_too_large": ("{name}: {size} MB, lebih besar dari batas unggah {limit} MB. Berkas ini tidak dimuat: "
+                         "pecah per minggu atau per cabang, atau minta admin memuatnya dengan `python -m etl run`.",
+                         "{name}: {size} MB, more than the {limit} MB upload limit. This file is not loaded: "
+                         "split it by week or by branch, or ask an admin to load it with `python -m etl run`."),
+    "upload_bad_name": ("Nama berkas '{name}' tidak dapat dipakai (kosong atau diawali titik). Ganti nama berkas "
+                        "lalu unggah lagi.",
+                        "The file name '{name}' cannot be used (empty, or starting with a dot). Rename the file "
+                        "and upload it again."),
+    "upload_long_name": ("Nama berkas '{name}' terlalu panjang. Persingkat lalu unggah lagi.",
+                         "The file name '{name}' is too long. Shorten it and upload it again."),
+    "upload_same_name": ("Dua berkas bernama '{name}' dalam satu unggahan; hanya yang pertama dimuat. Beri nama "
+                         "berbeda lalu unggah yang kedua lagi.",
+                         "Two files named '{name}' in one upload; only the first is loaded. Give them different "
+                         "names and upload the second again."),
     "upload_done": ("Dimuat {loaded} baris; {quarantined} baris dikarantina.",
                     "Loaded {loaded} rows; {quarantined} rows quarantined."),
     "batches": ("Batch ETL", "ETL batches"),

@@ -1,30 +1,109 @@
-"""New raw files from the browser: saved under data/uploads/ and loaded by the same ETL run as the CLI."""
+"""New raw files from the browser: saved under data/uploads/ and loaded by the same ETL run as the CLI.
+
+An upload is saved under its own file name only: whatever folders the browser sends with it
+(`../../etc/passwd.csv`, `..\\x.csv`, `C:\\x.csv`, `/etc/x.csv`) are dropped, so nothing is written
+outside the upload's folder. A file that cannot be saved safely, or is larger than MAX_UPLOAD_MB,
+is not saved and gets a failed row with the reason; the other files load as usual.
+"""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from pathlib import Path
 
 import polars as pl
 
 from etl.pipeline import Progress, run_etl
 from etl.settings import DATA_DIR
-from ui import queries
+from ui import auth, i18n, queries
 
 UPLOAD_DIR = DATA_DIR / "uploads"
 ACCEPTED_TYPES = ["csv", "xlsx", "parquet"]
+# Keep equal to `server.maxUploadSize` in .streamlit/config.toml (Streamlit's own limit, in MB, default 200).
+MAX_UPLOAD_MB = 200
+MAX_NAME_BYTES = 255  # what Linux and Windows file systems allow for one name
+RESULT_SCHEMA = {"file_name": pl.String, "status": pl.String, "rows_read": pl.Int64, "rows_loaded": pl.Int64,
+                 "rows_quarantined": pl.Int64, "message": pl.String}
 
 
-def load_uploaded(files: list, progress: Progress) -> pl.DataFrame:
-    """Save the uploaded files in a folder of their own, run the ETL on it, and return one row per file."""
-    folder = UPLOAD_DIR / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+class UploadRefused(ValueError):
+    """An uploaded file that is not saved; the message says why, in the page's language."""
+
+
+def safe_upload_name(name: str, lang: str | None = None) -> str:
+    """The name to save an upload under inside its folder: the last part of `name`, never a path.
+
+    Both separators count (a Windows browser may send `..\\x.csv`), and so does a drive
+    (`C:x.csv`). Raises UploadRefused for a name that ends up empty, hidden (`.x.csv`, `..`)
+    or too long for a file system.
+    """
+    last = re.split(r"[\\/]", name)[-1]
+    last = re.sub(r"^[A-Za-z]:", "", last)
+    # Control and other invisible characters (NUL, line breaks, direction marks) have no place in a file name.
+    last = "".join(ch for ch in last if unicodedata.category(ch)[0] != "C").strip()
+    if not last or last.startswith("."):
+        raise UploadRefused(i18n.t("upload_bad_name", lang, name=_printable(name)))
+    if len(last.encode("utf-8")) > MAX_NAME_BYTES:
+        raise UploadRefused(i18n.t("upload_long_name", lang, name=_printable(name)[:60] + "…"))
+    return last
+
+
+def upload_size_mb(upload) -> float:
+    """The size of an uploaded file in MB (Streamlit's UploadedFile has `.size`; anything else is measured)."""
+    size = getattr(upload, "size", None)
+    return (size if size is not None else len(upload.getvalue())) / 2**20
+
+
+def oversized(files: list, limit_mb: float | None = None, lang: str | None = None) -> list[str]:
+    """One message per file larger than the upload limit, for the page to show before anything loads."""
+    limit = MAX_UPLOAD_MB if limit_mb is None else limit_mb
+    return [i18n.t("upload_too_large", lang, name=_printable(f.name), size=i18n.number(upload_size_mb(f), 1, lang),
+                   limit=i18n.number(limit, 0, lang))
+            for f in files if upload_size_mb(f) > limit]
+
+
+def save_uploads(files: list, folder: Path, lang: str | None = None) -> tuple[list[Path], list[dict]]:
+    """Save each acceptable file in `folder`; a failed result row for each file refused, with the reason."""
+    lang = lang or i18n.current_language()
     folder.mkdir(parents=True, exist_ok=True)
+    saved: list[Path] = []
+    refused: list[dict] = []
     for upload in files:
-        (folder / Path(upload.name).name).write_bytes(upload.getvalue())
+        try:
+            name = safe_upload_name(upload.name, lang)
+            if name in {p.name for p in saved}:
+                raise UploadRefused(i18n.t("upload_same_name", lang, name=name))
+            too_large = oversized([upload], lang=lang)
+            if too_large:
+                raise UploadRefused(too_large[0])
+        except UploadRefused as refusal:
+            refused.append({"file_name": _printable(upload.name), "status": "failed", "rows_read": 0,
+                            "rows_loaded": 0, "rows_quarantined": 0, "message": str(refusal)})
+            continue
+        path = folder / name
+        # Belt and braces: the saved file must sit directly in the upload's folder.
+        if path.resolve().parent != folder.resolve():
+            raise RuntimeError(f"upload name {upload.name!r} escapes {folder}")
+        path.write_bytes(upload.getvalue())
+        saved.append(path)
+    return saved, refused
+
+
+def load_uploaded(files: list, progress: Progress, lang: str | None = None) -> pl.DataFrame:
+    """Save the uploaded files in a folder of their own, run the ETL on it, and return one row per file."""
+    if not queries.viewer().may_upload:
+        raise auth.OutOfScope("upload")
+    folder = UPLOAD_DIR / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    _, refused = save_uploads(files, folder, lang)
     result = run_etl(folder, queries.engine(), progress=progress)
     queries.clear_caches()
     rows = [{"file_name": b.file_name, "status": b.status, "rows_read": b.rows_read, "rows_loaded": b.rows_loaded,
              "rows_quarantined": b.rows_quarantined, "message": b.message} for b in result.batches]
     rows += [{"file_name": name, "status": "skipped", "rows_read": 0, "rows_loaded": 0, "rows_quarantined": 0,
               "message": None} for name in result.skipped]
-    return pl.DataFrame(rows, schema={"file_name": pl.String, "status": pl.String, "rows_read": pl.Int64,
-                                      "rows_loaded": pl.Int64, "rows_quarantined": pl.Int64, "message": pl.String})
+    return pl.DataFrame(rows + refused, schema=RESULT_SCHEMA)
+
+
+def _printable(name: str) -> str:
+    return "".join(ch if ch.isprintable() else "�" for ch in name)
