@@ -75,6 +75,21 @@ def raw_dir(tmp_path) -> Path:
     return folder
 
 
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; a browser is never downloaded
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian chromium through Playwright, for the browser tests (which skip without it)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "reliability: the slow fault and fuzz suite (`make verify`), left out of `make test`")

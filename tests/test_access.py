@@ -6,7 +6,6 @@ AppTest, because the viewer is who Streamlit says is signed in (`at.user`), as i
 """
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from etl import schema
 from etl.db import make_engine
 from etl.users import UserError, add_user, find_user, list_users, remove_user
+from tests.ui_db import copy_of_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRY = str(ROOT / "dashboard.py")
@@ -32,13 +32,7 @@ OIDC_SECRETS = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_
 @pytest.fixture
 def access_db(demo_db_url, tmp_path, monkeypatch) -> str:
     """A copy of the demo database with a second region and three users."""
-    source = Path(demo_db_url.removeprefix("sqlite:///"))
-    if not source.exists():
-        pytest.skip("needs the SQLite demo database")
-    copy = tmp_path / "access.db"
-    with sqlite3.connect(source) as original, sqlite3.connect(copy) as duplicate:
-        original.backup(duplicate)
-    url = f"sqlite:///{copy}"
+    url = copy_of_demo(demo_db_url, tmp_path / "access.db")
     engine = make_engine(url)
     with engine.begin() as conn:
         conn.execute(insert(schema.branches).values(

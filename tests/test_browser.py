@@ -19,14 +19,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import CHROMIUM
+
 from ui.i18n import t
 
 
-CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 # url path → the fewest charts the page must draw on the demo data.
 PAGES = {"": 1, "follow-ups": 0, "evaluation": 2, "report-card": 2, "trends": 1, "compliance": 3, "compare": 3,
          "queue": 5, "claims": 6, "complaints": 5, "data": 0}
@@ -65,15 +64,6 @@ def app_url(demo_db_url):
     finally:
         server.terminate()
         server.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _wait_for_app(page) -> None:

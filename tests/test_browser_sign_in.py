@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import sqlite3
 import subprocess
 import sys
 import time
@@ -20,7 +19,9 @@ import pytest
 
 from etl.db import make_engine
 from etl.users import add_user
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, _free_port, _wait_for_app
+from tests.conftest import CHROMIUM
+from tests.test_browser import SCREENSHOTS, _free_port, _wait_for_app
+from tests.ui_db import copy_of_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 MANAGER = "manajer.cilegon@bpjs.example"  # BTN02, KC Cilegon
@@ -32,13 +33,7 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {
 
 @pytest.fixture(scope="module")
 def users_db(demo_db_url, tmp_path_factory) -> str:
-    source = Path(demo_db_url.removeprefix("sqlite:///"))
-    if not source.exists():
-        pytest.skip("needs the SQLite demo database")
-    copy = tmp_path_factory.mktemp("sign_in") / "pantau.db"
-    with sqlite3.connect(source) as original, sqlite3.connect(copy) as duplicate:
-        original.backup(duplicate)
-    url = f"sqlite:///{copy}"
+    url = copy_of_demo(demo_db_url, tmp_path_factory.mktemp("sign_in") / "pantau.db")
     add_user(make_engine(url), MANAGER, "Budi Hartono", "branch_manager", branch="BTN02")
     add_user(make_engine(url), HEAD, "Ani Kusuma", "regional_head", region="BTN")
     return url
@@ -96,13 +91,17 @@ def proxy_app(users_db, tmp_path_factory):
     server.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def sign_in_with_oidc(page, app_url: str, login: str) -> None:
+    """Press "Masuk", type `login` into the identity provider's form, and come back signed in."""
+    page.goto(app_url)
+    _wait_for_app(page)
+    assert page.locator("[data-testid='stPlotlyChart']").count() == 0  # nothing before signing in
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(re.compile(r"/oauth2/authorize\?"), timeout=30_000)
+    page.locator("input[name='sub']").fill(login)
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(f"{app_url}/", timeout=30_000)
+    _wait_for_app(page)
 
 
 def test_a_branch_manager_signs_in_with_oidc_and_sees_only_their_branch_records(oidc_app, browser):
@@ -110,15 +109,7 @@ def test_a_branch_manager_signs_in_with_oidc_and_sees_only_their_branch_records(
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
     page = context.new_page()
     try:
-        page.goto(oidc_app)
-        _wait_for_app(page)
-        assert page.locator("[data-testid='stPlotlyChart']").count() == 0  # nothing before signing in
-        page.get_by_role("button", name="Masuk").click()
-        page.wait_for_url(re.compile(r"/oauth2/authorize\?"), timeout=30_000)
-        page.locator("input[name='sub']").fill(MANAGER)
-        page.get_by_role("button", name="Authorize").click()
-        page.wait_for_url(f"{oidc_app}/", timeout=30_000)
-        _wait_for_app(page)
+        sign_in_with_oidc(page, oidc_app, MANAGER)
         expect(page.get_by_text("Masuk sebagai Budi Hartono (manajer cabang, KC Cilegon)")).to_be_visible()
 
         # Another branch picked in the URL: its records stay closed, the page says whose records it shows.
@@ -144,14 +135,7 @@ def test_an_unregistered_account_is_told_to_ask_for_access(oidc_app, browser):
     context = browser.new_context()
     page = context.new_page()
     try:
-        page.goto(oidc_app)
-        _wait_for_app(page)
-        page.get_by_role("button", name="Masuk").click()
-        page.wait_for_url(re.compile(r"/oauth2/authorize\?"), timeout=30_000)
-        page.locator("input[name='sub']").fill("orang.asing@example.com")
-        page.get_by_role("button", name="Authorize").click()
-        page.wait_for_url(f"{oidc_app}/", timeout=30_000)
-        _wait_for_app(page)
+        sign_in_with_oidc(page, oidc_app, "orang.asing@example.com")
         expect(page.get_by_text("Akun orang.asing@example.com belum terdaftar di Pantau")).to_be_visible()
         assert page.locator("[data-testid='stPlotlyChart']").count() == 0
     finally:

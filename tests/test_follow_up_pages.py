@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.ui_db import copy_of_demo
 from ui import filters, queries
 
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -17,14 +17,7 @@ ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 @pytest.fixture
 def own_demo(demo_db_url, tmp_path, monkeypatch):
     """A private copy of the demo database, so items written here stay out of other tests."""
-    source = Path(demo_db_url.removeprefix("sqlite:///"))
-    if not source.exists():
-        pytest.skip("needs the SQLite demo database")
-    copy = tmp_path / "demo.db"
-    # SQLite's backup API, not a file copy: recent writes may still sit in the write-ahead log.
-    with sqlite3.connect(source) as original, sqlite3.connect(copy) as duplicate:
-        original.backup(duplicate)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{copy}")
+    monkeypatch.setenv("DATABASE_URL", copy_of_demo(demo_db_url, tmp_path / "demo.db"))
     st.cache_resource.clear()
     st.cache_data.clear()
     yield

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, insert
@@ -94,6 +96,19 @@ def _ticket(ticket_id, visit_id, branch, issued, wait_min, outcome, service="cla
             "finished_at": called + dt.timedelta(minutes=12) if called else None,
             "counter_id": f"{branch}-1" if called else None, "outcome": outcome, "rating": None,
             "clock_skew_adjusted": False, "batch_id": 2}
+
+
+def copy_of_demo(demo_db_url: str, target: Path) -> str:
+    """A private copy of the SQLite demo database (skips on another database), so writes stay out of other tests.
+
+    SQLite's backup API, not a file copy: recent writes may still sit in the write-ahead log.
+    """
+    source = Path(demo_db_url.removeprefix("sqlite:///"))
+    if not demo_db_url.startswith("sqlite:///") or not source.exists():
+        pytest.skip("needs the SQLite demo database")
+    with sqlite3.connect(source) as original, sqlite3.connect(target) as duplicate:
+        original.backup(duplicate)
+    return f"sqlite:///{target}"
 
 
 # --- the demo region -----------------------------------------------------------------------------------------------
