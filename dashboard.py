@@ -95,7 +95,7 @@ page = navigation(lang)
 try:
     if signed_in(lang):
         show(page, lang)
-except auth.OutOfScope:
+except (auth.OutOfScope, auth.NotSignedIn):  # e.g. a user removed while signed in
     st.error(t("out_of_scope", lang), icon=":material/block:")
 except SQLAlchemyError as error:
     # A broken or unreachable database gets one readable sentence, not a traceback.

@@ -12,7 +12,7 @@ from etl.db import create_tables
 from etl.extract import FileRejected, load_mappings, raw_files, read_raw
 from etl.load import BatchResult, already_loaded, file_sha256, load_batch, record_failure
 from etl.pseudonymise import check_key, load_secret, protect_personal_data, stored_fingerprint
-from etl.refresh import clear_pending, mark_pending, pending, refresh_marts, sync_targets
+from etl.refresh import clear_pending, mark_all_pending, pending, refresh_marts, sync_targets
 from etl.runlock import etl_lock
 from etl.schema import branches
 from etl.settings import CONFIG_DIR, MAPPINGS_DIR
@@ -54,7 +54,7 @@ def _run_locked(raw_dir: Path, engine: Engine, sop: Sop, key: bytes, recompute: 
                 mappings_dir: Path) -> RunResult:
     sync_targets(engine, sop)
     if recompute:
-        mark_pending(engine)
+        mark_all_pending(engine)
     files = raw_files(raw_dir, load_mappings(mappings_dir))
     known_branches = _branch_codes(engine)
     result = RunResult()

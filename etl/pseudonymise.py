@@ -11,7 +11,6 @@ import dataclasses
 import hmac
 import os
 import secrets
-from pathlib import Path
 
 import polars as pl
 from sqlalchemy import Engine, insert, select
@@ -30,9 +29,9 @@ class KeyProblem(RuntimeError):
     """The pseudonym key is missing, too short, or not the one this database was loaded with."""
 
 
-def load_secret(secret_file: Path | None = None, *, create: bool = True) -> bytes:
-    """The key from $PANTAU_SECRET, else from `secret_file` (data/.secret); created on a first run only when `create`."""
-    secret_file = secret_file or SECRET_FILE
+def load_secret(*, create: bool = True) -> bytes:
+    """The key from $PANTAU_SECRET, else from data/.secret (`SECRET_FILE`); created on a first run only when `create`."""
+    secret_file = SECRET_FILE
     if os.environ.get(SECRET_ENV):
         key = os.environ[SECRET_ENV].encode()
         if len(key) < MIN_KEY_BYTES:

@@ -43,9 +43,9 @@ class Pending:
     last_id: int
 
 
-def mark_pending(engine: Engine, since: dt.datetime = ALL_PERIODS) -> None:
+def mark_all_pending(engine: Engine) -> None:
     with engine.begin() as conn:
-        conn.execute(insert(marts_pending).values(since=since))
+        conn.execute(insert(marts_pending).values(since=ALL_PERIODS))
 
 
 def pending(engine: Engine) -> Pending | None:
@@ -60,17 +60,16 @@ def clear_pending(engine: Engine, done: Pending) -> None:
         conn.execute(delete(marts_pending).where(marts_pending.c.pending_id <= done.last_id))
 
 
-def sync_targets(engine: Engine, sop: Sop) -> bool:
-    """Store the configured targets; True when they changed (every period must be judged again, marked pending)."""
+def sync_targets(engine: Engine, sop: Sop) -> None:
+    """Store the configured targets; when they changed, every period is marked to be judged again."""
     wanted = sop.targets().sort("kpi", "region_code", "effective_from")
     with engine.begin() as conn:
         stored = read_frame(conn, select(sop_targets))
         if stored.height and stored.sort("kpi", "region_code", "effective_from").equals(wanted):
-            return False
+            return
         conn.execute(delete(sop_targets))
         write_rows(conn, sop_targets, wanted)
         conn.execute(insert(marts_pending).values(since=ALL_PERIODS))
-    return True
 
 
 def data_horizon(engine: Engine) -> tuple[dt.datetime, dt.datetime] | None:

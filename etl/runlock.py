@@ -34,7 +34,7 @@ def etl_lock(engine: Engine, *, wait: bool = False) -> Iterator[None]:
         yield
 
 
-def busy_message(holder: str) -> str:
+def _busy_message(holder: str) -> str:
     return (f"Proses ETL lain sedang memuat basis data ini ({holder}). Tunggu sampai selesai, atau jalankan dengan "
             f"--wait. / Another ETL run is loading this database ({holder}); wait for it or use --wait.")
 
@@ -50,7 +50,7 @@ def _advisory_lock(engine: Engine, wait: bool) -> Iterator[None]:
                 "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
                 "WHERE l.locktype = 'advisory' AND l.granted AND l.objid = :low LIMIT 1"),
                 {"low": ADVISORY_LOCK_KEY & 0xFFFFFFFF}).scalar()
-            raise EtlBusy(busy_message(holder or "pid ?"))
+            raise EtlBusy(_busy_message(holder or "pid ?"))
         try:
             yield
         finally:
@@ -65,7 +65,7 @@ def _file_lock(path: Path, wait: bool) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
             handle.seek(0)
-            raise EtlBusy(busy_message(handle.read().strip() or "pid ?")) from None
+            raise EtlBusy(_busy_message(handle.read().strip() or "pid ?")) from None
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()}, sejak / since {dt.datetime.now():%H:%M}")

@@ -7,9 +7,7 @@ from ui.i18n import t
 
 f = filters.current()
 blocks.header("page_complaints", "complaints_question")
-if queries.viewer().role == "branch_manager":
-    st.info(t("records_own_branch", branch=queries.branch_names().get(queries.viewer().branch_code)),
-            icon=":material/lock:")
+blocks.own_records_note(queries.own_records_branch_name())
 
 left, right = st.columns(2)
 with left:

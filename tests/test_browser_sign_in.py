@@ -119,6 +119,11 @@ def test_a_branch_manager_signs_in_with_oidc_and_sees_only_their_branch_records(
         assert "ADU-BTN01" not in page.locator("[data-testid='stMain']").inner_text()
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=SCREENSHOTS / "sign_in_manager_complaints.png", full_page=True)
+        page.goto(f"{oidc_app}/claims?g=month&b=BTN01")
+        _wait_for_app(page)
+        expect(page.get_by_text("hanya terlihat untuk cabang Anda (KC Cilegon)")).to_be_visible()
+        assert "KLM-BTN01" not in page.locator("[data-testid='stMain']").inner_text()
+        page.screenshot(path=SCREENSHOTS / "sign_in_manager_claims.png", full_page=True)
 
         page.get_by_role("button", name="Keluar").click()
         page.wait_for_url(re.compile(r"/oauth2/end_session\?"), timeout=30_000)

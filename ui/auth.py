@@ -37,15 +37,18 @@ class Viewer:
     def sees_region(self, region: str) -> bool:
         return self.region_code is None or self.region_code == region
 
+    @property
+    def own_branch(self) -> str | None:
+        """The one branch whose records (claims, complaints, quarantine) a branch manager reads; None: no such limit."""
+        return self.branch_code if self.role == BRANCH_MANAGER else None
+
     def record_codes(self, codes: Iterable[str]) -> tuple[str, ...]:
-        """The branches among `codes` whose records (claims, complaints, quarantine) this viewer may read."""
-        if self.role == BRANCH_MANAGER:
-            return tuple(c for c in codes if c == self.branch_code)
-        return tuple(codes)
+        """The branches among `codes` whose records this viewer may read."""
+        return tuple(c for c in codes if self.own_branch in (None, c))
 
     def may_edit(self, branch_code: str) -> bool:
         """Follow-ups: a branch manager edits their own branch's, a regional head any in the region (checked apart)."""
-        return self.role != BRANCH_MANAGER or branch_code == self.branch_code
+        return self.own_branch in (None, branch_code)
 
     @property
     def may_upload(self) -> bool:

@@ -56,6 +56,12 @@ def table(frame: pl.DataFrame, key: str, column_config: dict | None = None, sele
     return state
 
 
+def own_records_note(branch_name: str | None) -> None:
+    """Tells a branch manager that a page of records shows their own branch only."""
+    if branch_name:
+        st.info(t("records_own_branch", branch=branch_name), icon=":material/lock:")
+
+
 def selected_row(state) -> int | None:
     """The index of the row picked in a `table(..., select_rows=True)`, if any."""
     rows = state.selection.rows if state is not None else []

@@ -117,6 +117,12 @@ def signed_in_viewer() -> auth.Viewer | None:
     return auth.current_viewer(_user)
 
 
+def own_records_branch_name() -> str | None:
+    """The name of the branch a branch manager's record pages are limited to; None for everyone else."""
+    own = viewer().own_branch
+    return branch_names().get(own, own) if own else None
+
+
 def _region_in_view(arguments: dict) -> None:
     """A region's KPIs, and a branch's within it, for viewers of that region only."""
     if not viewer().sees_region(arguments["region"]):
@@ -774,7 +780,7 @@ def quarantine_summary(version: str) -> pl.DataFrame:
 
 def _own_quarantine(arguments: dict) -> None:
     """A branch manager sees the quarantined rows that name their branch, and no others."""
-    arguments["branch"] = viewer().branch_code if viewer().role == users.BRANCH_MANAGER else None
+    arguments["branch"] = viewer().own_branch
 
 
 @versioned(scope=_own_quarantine)

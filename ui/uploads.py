@@ -78,8 +78,7 @@ def save_uploads(files: list, folder: Path, lang: str | None = None) -> tuple[li
             if too_large:
                 raise UploadRefused(too_large[0])
         except UploadRefused as refusal:
-            refused.append({"file_name": _printable(upload.name), "status": "failed", "rows_read": 0,
-                            "rows_loaded": 0, "rows_quarantined": 0, "message": str(refusal)})
+            refused.append(_result_row(_printable(upload.name), "failed", message=str(refusal)))
             continue
         path = folder / name
         # Belt and braces: the saved file must sit directly in the upload's folder.
@@ -98,11 +97,16 @@ def load_uploaded(files: list, progress: Progress, lang: str | None = None) -> p
     _, refused = save_uploads(files, folder, lang)
     result = run_etl(folder, queries.engine(), progress=progress)
     queries.clear_caches()
-    rows = [{"file_name": b.file_name, "status": b.status, "rows_read": b.rows_read, "rows_loaded": b.rows_loaded,
-             "rows_quarantined": b.rows_quarantined, "message": b.message} for b in result.batches]
-    rows += [{"file_name": name, "status": "skipped", "rows_read": 0, "rows_loaded": 0, "rows_quarantined": 0,
-              "message": None} for name in result.skipped]
+    rows = [_result_row(b.file_name, b.status, b.rows_read, b.rows_loaded, b.rows_quarantined, b.message)
+            for b in result.batches]
+    rows += [_result_row(name, "skipped") for name in result.skipped]
     return pl.DataFrame(rows + refused, schema=RESULT_SCHEMA)
+
+
+def _result_row(file_name: str, status: str, read: int = 0, loaded: int = 0, quarantined: int = 0,
+                message: str | None = None) -> dict:
+    return {"file_name": file_name, "status": status, "rows_read": read, "rows_loaded": loaded,
+            "rows_quarantined": quarantined, "message": message}
 
 
 def _printable(name: str) -> str:
