@@ -49,11 +49,17 @@ def table(frame: pl.DataFrame, key: str, column_config: dict | None = None, sele
     frame = inert_text(frame)
     state = st.dataframe(frame, key=key, hide_index=True, column_config=column_config, height=height,
                          on_select="rerun" if select_rows else "ignore", selection_mode="single-row")
-    # CSV has no lists (sparkline columns): they go out as space-separated values.
-    flat = frame.with_columns(pl.col(pl.List(pl.Float64)).list.eval(pl.element().round(4).cast(pl.String)).list.join(" "))
-    st.download_button(t("download_csv"), flat.write_csv(), file_name=f"pantau_{key}.csv", mime="text/csv",
+    # Written only when clicked: a page of tables would otherwise build every CSV on every rerun.
+    st.download_button(t("download_csv"), lambda: csv_text(frame), file_name=f"pantau_{key}.csv", mime="text/csv",
                        key=f"{key}_csv", icon=":material/download:")
     return state
+
+
+def csv_text(frame: pl.DataFrame) -> str:
+    """A table's CSV download: text made inert, and lists (sparklines) as space-separated values."""
+    flat = inert_text(frame).with_columns(
+        pl.col(pl.List(pl.Float64)).list.eval(pl.element().round(4).cast(pl.String)).list.join(" "))
+    return flat.write_csv()
 
 
 def own_records_note(branch_name: str | None) -> None:
