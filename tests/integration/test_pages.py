@@ -14,7 +14,7 @@ from etl.db import make_engine
 from tests.ui_db import DEMO_SECRET
 
 
-ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+ENTRY = str(Path(__file__).resolve().parents[2] / "dashboard.py")
 PAGES = ("weekly", "follow_ups", "evaluation", "report_card", "trends", "compliance", "compare", "queue", "claims",
          "complaints", "data")
 

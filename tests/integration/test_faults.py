@@ -28,9 +28,9 @@ from etl.pipeline import run_etl
 from etl.runlock import EtlBusy, etl_lock
 from etl.schema import FACT_TABLES, etl_batches, kpi_weekly, marts_pending, metadata, quarantine
 from tests.conftest import TEST_SECRET
-from tests.test_pipeline import table_frames
+from tests.integration.test_pipeline import table_frames
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 END = dt.date(2026, 11, 15)
 
 
@@ -208,11 +208,3 @@ def test_sigkill_at_random_moments_then_rerun_equals_a_clean_run(any_engine, reg
     assert hits >= 2, "most kills should land while a run is alive"
 
 
-@pytest.mark.reliability
-def test_sigkill_during_a_national_load_then_rerun_equals_a_clean_run(any_engine, tmp_path):
-    raw = tmp_path / "national"
-    generate(raw, weeks=2, end=END, scale="national")
-    hits = kill_and_rerun(any_engine, database_url_of(any_engine), raw, kills=8, seed=2026)
-    print(f"\nnational kill-and-rerun on {any_engine.dialect.name}: {hits} of 8 kills hit a live run; "
-          "database identical to a clean run")
-    assert hits >= 5

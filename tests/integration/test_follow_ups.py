@@ -13,7 +13,7 @@ from etl.db import create_tables
 from etl.pipeline import run_etl
 from etl.schema import branches, follow_up_history, follow_ups
 from tests.conftest import TEST_SECRET
-from tests.test_pipeline import COMPLAINTS_W46, TICKETS_W46
+from tests.integration.test_pipeline import COMPLAINTS_W46, TICKETS_W46
 
 RAISED = dt.date(2026, 11, 16)  # Monday of the week the item was raised in
 MEETING = dt.datetime(2026, 11, 18, 10, 0)

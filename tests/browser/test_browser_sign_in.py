@@ -20,10 +20,10 @@ import pytest
 from etl.db import make_engine
 from etl.users import add_user
 from tests.conftest import CHROMIUM
-from tests.test_browser import SCREENSHOTS, _free_port, _wait_for_app
+from tests.browser.test_browser import SCREENSHOTS, _free_port, _wait_for_app
 from tests.ui_db import copy_of_demo
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MANAGER = "manajer.cilegon@bpjs.example"  # BTN02, KC Cilegon
 HEAD = "kepala.banten@bpjs.example"
 PROXY_HEADER = "X-Pantau-User"

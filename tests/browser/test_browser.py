@@ -24,8 +24,8 @@ from tests.conftest import CHROMIUM
 from ui.i18n import t
 
 
-ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 # url path → the fewest charts the page must draw on the demo data.
 PAGES = {"": 1, "follow-ups": 0, "evaluation": 2, "report-card": 2, "trends": 1, "compliance": 3, "compare": 3,
          "queue": 5, "claims": 6, "complaints": 5, "data": 0}

@@ -20,7 +20,7 @@ from etl.pipeline import run_etl
 from etl.pseudonymise import KeyProblem, fingerprint
 from etl.schema import etl_batches, etl_settings, metadata
 from tests.conftest import TEST_SECRET
-from tests.test_pipeline import table_frames
+from tests.integration.test_pipeline import table_frames
 
 PERSONAL_COLUMNS = ("participant_id", "participant_name")
 NIK_SHAPED = re.compile(r"\b\d{16}\b")

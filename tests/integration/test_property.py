@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -185,13 +184,6 @@ def test_every_row_is_loaded_unchanged_or_quarantined_with_its_reason(lines, sep
     check(lines, separator, bom, crlf)
 
 
-@pytest.mark.reliability
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(*FILE_SHAPES)
-def test_every_row_is_loaded_unchanged_or_quarantined_with_its_reason_at_length(lines, separator, bom, crlf):
-    check(lines, separator, bom, crlf)
-
-
 # --- complaints: a name that is never stored, booleans in four spellings, times measured from receipt -----------
 
 COMPLAINT_COLUMNS = COMPLAINTS.column_names
@@ -247,13 +239,6 @@ def complaint_files(draw) -> list:
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(complaint_files(), st.sampled_from([",", ";"]))
 def test_every_complaint_is_loaded_unchanged_or_quarantined_with_its_reason(lines, separator):
-    check_complaints(lines, separator)
-
-
-@pytest.mark.reliability
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(complaint_files(), st.sampled_from([",", ";"]))
-def test_every_complaint_is_loaded_unchanged_or_quarantined_with_its_reason_at_length(lines, separator):
     check_complaints(lines, separator)
 
 

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from tests.ui_db import copy_of_demo
 from ui import filters, queries
 
-ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+ENTRY = str(Path(__file__).resolve().parents[2] / "dashboard.py")
 
 
 @pytest.fixture

@@ -9,12 +9,8 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
-import subprocess
-import sys
 import textwrap
-import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +25,8 @@ from etl.pipeline import run_etl
 from etl.schema import branches, complaints, etl_batches, quarantine, queue_tickets
 from tests.conftest import TEST_SECRET
 
-HOSTILE = Path(__file__).parent / "hostile"
-ROOT = Path(__file__).parent.parent
+HOSTILE = Path(__file__).parents[1] / "hostile"
+ROOT = Path(__file__).parents[2]
 TICKET_HEADER = (HOSTILE / "queue_tickets_header_only.csv").read_text(encoding="utf-8")
 HOUR = 3600
 
@@ -331,16 +327,6 @@ def test_a_real_workbook_passes_the_unpacking_check(raw_dir, sqlite_engine, monk
     assert run(raw_dir, sqlite_engine)["queue_tickets_formulas.xlsx"].rows_loaded == 2
 
 
-@pytest.mark.reliability
-def test_a_gigabyte_zip_bomb_is_refused_at_the_real_limit(raw_dir, sqlite_engine):
-    (raw_dir / "queue_tickets_bomb.xlsx").write_bytes(
-        _workbook_with_sheet_padding(extract.MAX_XLSX_UNPACKED_BYTES + (64 << 20), lie_about_size=True))
-    started = time.perf_counter()
-    batch = run(raw_dir, sqlite_engine)["queue_tickets_bomb.xlsx"]
-    assert batch.status == "failed" and "zip bomb" in batch.message
-    assert time.perf_counter() - started < 60
-
-
 def write_many_tickets(path: Path, rows: int, bad_every: int = 1000, copy_every: int = 5000) -> tuple[int, int, int]:
     """`rows` ticket lines; every `bad_every`-th has an unknown service, every `copy_every`-th is repeated.
 
@@ -391,22 +377,6 @@ FIVE_MILLION_RUN = textwrap.dedent("""
 # "A few gigabytes": measured 4.0-4.7 GB for five million lines (validation holds the file as read, trimmed and
 # typed at once; the monthly mart refresh reads a national-scale month).
 PEAK_MEMORY_MB = 5 * 1024
-
-
-@pytest.mark.reliability
-def test_five_million_rows_reconcile_within_a_few_gigabytes(raw_dir, tmp_path):
-    lines, bad, copies = write_many_tickets(raw_dir / "queue_tickets_5m.csv", 5_000_000)
-    # Its own process, so that the peak memory measured is the ETL's alone.
-    done = subprocess.run([sys.executable, "-c", FIVE_MILLION_RUN, str(raw_dir), str(tmp_path / "big.db")],
-                          cwd=ROOT, capture_output=True, text=True, timeout=1800,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
-    assert done.returncode == 0, done.stderr[-3000:]
-    report = json.loads(done.stdout.strip().splitlines()[-1])
-    print(f"\n5,000,000 ticket lines: {report['seconds']:.0f} s, peak {report['peak_mb']:,.0f} MB")
-    [batch] = [b for b in report["batches"] if b["file"] == "queue_tickets_5m.csv"]
-    assert (batch["status"], batch["read"], batch["quarantined"], batch["duplicates"]) == ("loaded", lines, bad, copies)
-    assert batch["read"] == batch["loaded"] + batch["quarantined"] + batch["duplicates"]
-    assert report["peak_mb"] < PEAK_MEMORY_MB
 
 
 # --- uploads from the browser ------------------------------------------------------------------------------

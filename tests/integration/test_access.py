@@ -20,7 +20,7 @@ from etl.db import make_engine
 from etl.users import UserError, add_user, find_user, list_users, remove_user
 from tests.ui_db import copy_of_demo
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ENTRY = str(ROOT / "dashboard.py")
 HEAD = "kepala.banten@bpjs.example"
 MANAGER = "manajer.cilegon@bpjs.example"  # BTN02, KC Cilegon
