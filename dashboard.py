@@ -4,8 +4,10 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from ui import auth, filters, queries
-from ui.i18n import t
+from present.words import t
+from service import reference
+from service.access import NotSignedIn, OutOfScope
+from ui import auth, filters, session
 
 st.set_page_config(page_title="Pantau", page_icon=":material/monitoring:", layout="wide")
 
@@ -47,22 +49,22 @@ def empty_state(lang: str) -> None:
         from etl.demo import load_demo  # the generator is only needed here, on an empty database
 
         bar = st.progress(0.0, text=t("loading_demo", lang))
-        load_demo(queries.engine(), progress=lambda what, done, total: bar.progress(
+        load_demo(session.engine(), progress=lambda what, done, total: bar.progress(
             min(done / total, 1.0) if total else 0.0, text=what))
-        queries.clear_caches()
+        session.clear_caches()
         st.rerun()
 
 
 def signed_in(lang: str) -> bool:
     """Say who is signed in (or that this is an open demo), or show the way in; False when nobody may see data."""
     mode = auth.mode()
-    current = queries.signed_in_viewer()
+    current = session.signed_in_viewer()
     if mode == auth.OPEN_DEMO:
         st.warning(t("open_demo", lang), icon=":material/lock_open:")
         return True
     if current is not None:
         st.sidebar.caption(t("signed_in_as", lang, name=current.name, role=t(current.role, lang),
-                             scope=queries.branch_names().get(current.branch_code or current.region_code)))
+                             scope=reference.branch_names(session.reader()).get(current.branch_code or current.region_code)))
         if mode == auth.OIDC:
             st.sidebar.button(t("sign_out", lang), on_click=st.logout, icon=":material/logout:")
         return True
@@ -81,7 +83,7 @@ def signed_in(lang: str) -> bool:
 
 
 def show(page, lang: str) -> None:
-    if queries.data_version() is None:
+    if session.data_version() is None:
         empty_state(lang)
     elif filters.sidebar(lang) is None:
         st.info(t("no_data", lang))
@@ -95,7 +97,7 @@ page = navigation(lang)
 try:
     if signed_in(lang):
         show(page, lang)
-except (auth.OutOfScope, auth.NotSignedIn):  # e.g. a user removed while signed in
+except (OutOfScope, NotSignedIn):  # e.g. a user removed while signed in
     st.error(t("out_of_scope", lang), icon=":material/block:")
 except SQLAlchemyError as error:
     # A broken or unreachable database gets one readable sentence, not a traceback.

@@ -1,4 +1,4 @@
-"""Command line: `python -m etl generate|run|demo|report|users`."""
+"""Command line: `python -m etl generate|run|demo|users` (the meeting pack is `python -m report`)."""
 from __future__ import annotations
 
 import argparse
@@ -30,13 +30,6 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--recompute", action="store_true", help="recompute every period (after a calendar change)")
     run.add_argument("--wait", action="store_true", help="wait for another run on the same database to finish")
     commands.add_parser("demo", help="load a year of Banten demo data when the database has no data")
-    report = commands.add_parser("report", help="write the meeting pack (XLSX and PDF) for one period")
-    report.add_argument("--period", required=True, help="an ISO week (2026-W46) or a month (2026-11)")
-    report.add_argument("--out", type=Path, required=True, help="folder to write the two files into")
-    report.add_argument("--region", help="region code (default: the first region in the database)")
-    report.add_argument("--branch", action="append", default=[], dest="branches", metavar="CODE",
-                        help="only this branch (repeatable; default: every branch of the region)")
-    report.add_argument("--lang", choices=("id", "en"), default="id")
     people = commands.add_parser("users", help="who may sign in, and as what").add_subparsers(
         dest="action", required=True)
     add = people.add_parser("add", help="add (or change) a user")
@@ -48,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     people.add_parser("remove", help="remove a user").add_argument("login")
     people.add_parser("list", help="list the users")
     args = parser.parse_args(argv)
-    return {"generate": _generate, "run": _run, "demo": _demo, "report": _report, "users": _users}[args.command](args)
+    return {"generate": _generate, "run": _run, "demo": _demo, "users": _users}[args.command](args)
 
 
 def _progress() -> Progress:
@@ -111,48 +104,6 @@ def _demo(_args: argparse.Namespace) -> int:
             task, description=what, completed=done, total=total))
     console.print(_summary(result))
     return 1 if result.failed else 0
-
-
-def _report(args: argparse.Namespace) -> int:
-    import report
-
-    report.quiet_streamlit()  # before ui.queries is imported: its caches warn "No runtime found" outside Streamlit
-    from report.content import UnknownPeriod, parse_period
-    from report.pack import build
-    from report.pdf import PdfUnavailable
-    from ui import queries
-
-    try:
-        granularity, period = parse_period(args.period)
-    except ValueError as error:
-        console.print(f"[red]Periode tidak valid / invalid period: {error}[/red]")
-        return 2
-    if queries.data_version() is None:
-        console.print(f"[red]Basis data belum berisi KPI / no KPIs in the database ({database_url()})[/red]")
-        return 2
-    regions = queries.branches().select("region_code").unique(maintain_order=True)["region_code"].to_list()
-    region = args.region or regions[0]
-    if region not in regions:
-        console.print(f"[red]Wilayah {region} tidak ada / no region {region}; ada / available: "
-                      f"{', '.join(regions)}[/red]")
-        return 2
-    known = set(queries.region_branches(region)["branch_code"])
-    unknown = [code for code in args.branches if code not in known]
-    if unknown:
-        console.print(f"[red]Cabang tidak ada di {region} / no such branch in {region}: {', '.join(unknown)}[/red]")
-        return 2
-    try:
-        paths = build(granularity, region, period, args.lang, args.out, tuple(args.branches))
-    except UnknownPeriod as error:
-        console.print(f"[red]{error}[/red]")
-        return 2
-    except PdfUnavailable as error:
-        console.print(f"[red]PDF tidak dibuat / PDF not written (XLSX ditulis / written to {args.out}): "
-                      f"{error}[/red]")
-        return 1
-    for path in paths:
-        console.print(f"Ditulis / written: {path}")
-    return 0
 
 
 def _users(args: argparse.Namespace) -> int:

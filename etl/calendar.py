@@ -31,8 +31,8 @@ def _configured_closures(config_dir: Path) -> list[dict]:
 
 
 def holidays_between(first: dt.date, last: dt.date) -> list[dt.date]:
-    """Weekday closures in the years spanned by `first`..`last` (with a year of margin after)."""
-    return list(non_working_dates(first.year, last.year + 1))
+    """Weekday closures from `first` to `last`, both included: what a working-day count over that range needs."""
+    return [d for d in non_working_dates(first.year, last.year) if first <= d <= last]
 
 
 def elapsed_working_days(start: pl.Expr, end: pl.Expr, closed: list[dt.date]) -> pl.Expr:

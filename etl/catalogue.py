@@ -82,7 +82,7 @@ KPIS: tuple[Kpi, ...] = (
 )
 
 KPI_BY_ID: dict[str, Kpi] = {k.id: k for k in KPIS}
-# What a rate KPI's denominator counts, so "182 of 200" can say "tickets" (labels in ui/i18n.py).
+# What a rate KPI's denominator counts, so "182 of 200" can say "tickets" (labels in present/words.py).
 COUNTED: dict[str, str] = {
     "wait_within_sop": "tickets", "priority_wait_within_sop": "tickets", "no_show_rate": "tickets",
     "first_visit_resolution": "visits", "handoffs_per_visit": "visits", "unresolved_visit_rate": "visits",

@@ -25,6 +25,11 @@ COMPLAINT_CATEGORIES = (
 )
 COMPLAINT_STATUSES = ("open", "in_progress", "resolved")
 BRANCH_TYPES = ("KC", "KCP")
+# Text that Excel, LibreOffice and Sheets take for a formula when a value is opened again (a CSV download,
+# the pack's workbook): `=HYPERLINK(…)`, `+cmd|…`, `@SUM(…)`, `-2+3+cmd|…`, or a leading tab or carriage
+# return (OWASP, CSV injection). A lone `-` and negative numbers (`-5`, `-1,5`) are not formulas.
+# The ETL quarantines such values; every table and file shown to people makes any that remain inert.
+FORMULA_START = r"^(?:[=+@\t\r]|-.*[^0-9.,])"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from sqlalchemy import DateTime, Engine, and_, delete, func, insert, or_, select
 from etl.calendar import holidays_between
 from etl.db import read_frame, write_rows
 from etl.kpis.marts import MART_SCHEMA, Facts, kpi_table
-from etl.kpis.periods import GRANULARITIES, period_starts
+from etl.kpis.periods import GRANULARITIES, period_after, period_starts
 from etl.schema import KPI_MARTS, branches, claims, complaints, marts_pending, queue_tickets, sop_targets
 from etl.sop import Sop
 
@@ -92,8 +92,10 @@ def refresh_marts(engine: Engine, sop: Sop, since: dt.datetime, months_per_chunk
     if horizon is None:
         return 0
     since = max(since, horizon[0])
-    closed = holidays_between(horizon[0].date(), horizon[1].date())
     periods = {g: period_starts(since.date(), horizon[1].date(), g) for g in GRANULARITIES}
+    # Backlogs are aged to the end of the last period, which can lie past the data's last day.
+    last_day = max(period_after(starts.max(), g) for g, starts in periods.items()) - dt.timedelta(days=1)
+    closed = holidays_between(horizon[0].date(), last_day)
     tables: dict[str, list[pl.DataFrame]] = {g: [] for g in GRANULARITIES}
     for chunk in plan_chunks(periods, months_per_chunk):
         with engine.connect() as conn:
@@ -133,19 +135,12 @@ def plan_chunks(periods: dict[str, pl.Series], months_per_chunk: int) -> list[Ch
     chunks = []
     for _, by_granularity in sorted(blocks.items()):
         first = min(min(starts) for starts in by_granularity.values())
-        after = max(_period_after(max(starts), g) for g, starts in by_granularity.items())
+        after = max(period_after(max(starts), g) for g, starts in by_granularity.items())
         chunks.append(Chunk(
             periods={g: (min(starts), max(starts)) for g, starts in by_granularity.items()},
             start=dt.datetime.combine(first, dt.time()), end=dt.datetime.combine(after, dt.time()),
         ))
     return chunks
-
-
-def _period_after(start: dt.date, granularity: str) -> dt.date:
-    """The first day after the period that starts at `start`."""
-    if granularity == "week":
-        return start + dt.timedelta(days=7)
-    return dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
 
 
 def read_facts(conn, start: dt.datetime, end: dt.datetime) -> Facts:

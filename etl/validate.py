@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from etl.contract import Column, Source
+from etl.contract import FORMULA_START, Column, Source
 from etl.extract import ROW_NUMBER, RawFile
 from etl.schema import FACT_TABLES
 
@@ -31,10 +31,6 @@ REASONS = {
     "too_long": "longer than its column holds",
     "formula_text": "starts like a spreadsheet formula (=, +, - or @), which a spreadsheet would run",
 }
-# Text that Excel, LibreOffice and Sheets take for a formula when the value is opened again (a CSV
-# download of the quarantine or the facts): `=HYPERLINK(…)`, `+cmd|…`, `@SUM(…)`, `-2+3+cmd|…`.
-# A lone `-` and negative numbers (`-5`, `-1,5`) are not formulas.
-FORMULA_START = r"^(?:[=+@]|-.*[^0-9.,])"
 CONTROL_CHARACTER = r"[\x00-\x1f\x7f]"
 # A quarantined value is shown up to this many characters (detail) and stored up to this many (raw_values).
 SHOWN_CHARS = 120

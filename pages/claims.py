@@ -1,46 +1,49 @@
 """Klaim: are claims paid within SLA, why are they rejected, and how old is the backlog?"""
 import streamlit as st
 
-from ui import blocks, charts, filters, queries
-from ui.i18n import t
+from present import charts
+from present.words import t
+from service import claims, marts
+from ui import blocks, filters, session
 
 f = filters.current()
+r = session.reader()
 blocks.header("page_claims", "claims_question")
-blocks.own_records_note(queries.own_records_branch_name())
+blocks.own_records_note(session.own_records_branch_name())
 
 st.subheader(t("sla_by_programme"))
-sla = queries.claim_sla(f.scope, f.period, f.granularity)
+sla = claims.claim_sla(r, f.scope, f.period, f.granularity)
 if blocks.has_rows(sla):
-    target = queries.target_in_force(f.granularity, f.region, f.period, "claim_paid_within_sla")
+    target = marts.target_in_force(r, f.granularity, f.region, f.period, "claim_paid_within_sla")
     blocks.chart(charts.sla_grid(sla, target, f.lang), key="sla_grid")
 
 left, right = st.columns(2)
 with left:
     st.subheader(t("processing_time"))
-    processing = queries.claim_processing(f.scope, f.period, f.granularity)
+    processing = claims.claim_processing(r, f.scope, f.period, f.granularity)
     if blocks.has_rows(processing):
         blocks.chart(charts.processing_bars(processing, f.lang), key="processing")
 with right:
     st.subheader(t("claim_backlog"))
-    backlog = queries.claim_backlog(f.scope, f.period, f.granularity)
+    backlog = claims.claim_backlog(r, f.scope, f.period, f.granularity)
     if blocks.has_rows(backlog):
         blocks.chart(charts.age_bars(backlog, f.lang), key="claim_backlog")
 
 left, right = st.columns(2)
 with left:
     st.subheader(t("rejection_pareto"))
-    reasons = queries.rejection_pareto(f.scope, f.period, f.granularity)
+    reasons = claims.rejection_pareto(r, f.scope, f.period, f.granularity)
     if blocks.has_rows(reasons):
         blocks.chart(charts.pareto(reasons, "rejection_reason", f.lang), key="rejection_pareto")
 with right:
     st.subheader(t("rejection_trend"))
-    reason_trend = queries.rejection_trend(f.scope, f.period, f.granularity)
+    reason_trend = claims.rejection_trend(r, f.scope, f.period, f.granularity)
     if blocks.has_rows(reason_trend):
         blocks.chart(charts.counts_over_time(reason_trend, "rejection_reason", f.granularity, f.lang,
                                              highlight="duplicate_membership"), key="rejection_trend")
 
 st.subheader(t("channel_trend"))
-channels = queries.channel_trend(f.scope, f.period, f.granularity)
+channels = claims.channel_trend(r, f.scope, f.period, f.granularity)
 if blocks.has_rows(channels):
     blocks.chart(charts.counts_over_time(channels, "channel", f.granularity, f.lang, highlight="jmo"),
                  key="channel_trend")

@@ -2,14 +2,17 @@
 import polars as pl
 import streamlit as st
 
-from ui import blocks, charts, filters, queries, tables
-from ui.i18n import t
+from present import charts, tables
+from present.words import t
+from service import marts, queue, reference
+from ui import blocks, filters, session
 
 f = filters.current()
+r = session.reader()
 blocks.header("page_compare", "compare_question")
 
-names = queries.branch_names()
-ranked = queries.ranking(f.granularity, f.region, f.period)
+names = reference.branch_names(r)
+ranked = marts.ranking(r, f.granularity, f.region, f.period)
 options = list(f.scope) if len(f.scope) >= 2 else ranked["branch_code"].to_list()
 if "cmp" in st.session_state:
     st.session_state["cmp"] = [code for code in st.session_state["cmp"] if code in options][:4]
@@ -23,20 +26,20 @@ if len(picked) < 2:
     st.warning(t("compare_need_two"))
     st.stop()
 
-long = queries.comparison(f.granularity, f.region, f.period, tuple(picked))
+long = marts.comparison(r, f.granularity, f.region, f.period, tuple(picked))
 if blocks.has_rows(long):
     blocks.table(tables.comparison(long, [*picked, f.region], names, f.lang), key="comparison")
 
 st.subheader(t("wait_distribution"))
-histogram = queries.wait_histogram(tuple(picked), f.period, f.granularity)
+histogram = queue.wait_histogram(r, tuple(picked), f.period, f.granularity)
 if blocks.has_rows(histogram.filter(pl.col("tickets") > 0)):
-    blocks.chart(charts.wait_histogram(histogram, names, queries.sop().wait_minutes, f.lang), key="wait_histogram")
+    blocks.chart(charts.wait_histogram(histogram, names, session.sop().wait_minutes, f.lang), key="wait_histogram")
 
 st.subheader(t("wait_heatmap"))
 for column, code in zip(st.columns(len(picked)), picked):
     with column:
         st.markdown(f"**{names.get(code, code)}**")
-        grid = queries.hour_weekday((code,), f.period, f.granularity)
+        grid = queue.hour_weekday(r, (code,), f.period, f.granularity)
         if blocks.has_rows(grid):
             blocks.chart(charts.hour_weekday_heatmap(grid, "wait_min_mean", t("minutes"), 0, f.lang),
                          key=f"wait_heatmap_{code}")

@@ -2,27 +2,30 @@
 import polars as pl
 import streamlit as st
 
-from ui import blocks, charts, filters, i18n, queries
-from ui.i18n import t
+from present import charts, words
+from present.words import t
+from service import complaints, marts
+from ui import blocks, filters, session
 
 f = filters.current()
+r = session.reader()
 blocks.header("page_complaints", "complaints_question")
-blocks.own_records_note(queries.own_records_branch_name())
+blocks.own_records_note(session.own_records_branch_name())
 
 left, right = st.columns(2)
 with left:
     st.subheader(t("by_channel"))
-    volume = queries.complaint_volume(f.scope, f.period, f.granularity)
+    volume = complaints.complaint_volume(r, f.scope, f.period, f.granularity)
     if blocks.has_rows(volume):
         blocks.chart(charts.volume_bars(volume, f.lang), key="by_channel")
 with right:
     st.subheader(t("category_pareto"))
-    categories = queries.category_pareto(f.scope, f.period, f.granularity)
+    categories = complaints.category_pareto(r, f.scope, f.period, f.granularity)
     if blocks.has_rows(categories):
         blocks.chart(charts.pareto(categories, "category", f.lang), key="category_pareto")
 
 st.subheader(t("category_trend"))
-trend = queries.category_trend(f.scope, f.period, f.granularity)
+trend = complaints.category_trend(r, f.scope, f.period, f.granularity)
 if blocks.has_rows(trend):
     blocks.chart(charts.counts_over_time(trend, "category", f.granularity, f.lang, highlight="jmo_app"),
                  key="category_trend")
@@ -30,30 +33,30 @@ if blocks.has_rows(trend):
 left, right = st.columns(2)
 with left:
     st.subheader(t("handling_sop"))
-    handling = pl.concat([queries.trend(f.granularity, f.region, kpi, f.picked).filter(pl.col("level") == "region")
+    handling = pl.concat([marts.trend(r, f.granularity, f.region, kpi, f.picked).filter(pl.col("level") == "region")
                           for kpi in ("complaint_response_within_sop", "complaint_resolved_within_sop")])
     if blocks.has_rows(handling):
         blocks.chart(charts.kpi_lines(handling, f.granularity, f.lang), key="handling")
 with right:
     st.subheader(t("complaint_backlog"))
-    backlog = queries.complaint_backlog(f.scope, f.period, f.granularity)
+    backlog = complaints.complaint_backlog(r, f.scope, f.period, f.granularity)
     if blocks.has_rows(backlog):
         blocks.chart(charts.age_bars(backlog, f.lang), key="complaint_backlog")
 
 
 def readable(frame: pl.DataFrame) -> pl.DataFrame:
     """Codes as words in the current language; participant ids stay pseudonymised."""
-    labels = i18n.code_labels(f.lang)
+    labels = words.code_labels(f.lang)
     return frame.with_columns(pl.col(c).replace(labels) for c in ("channel", "category", "status"))
 
 
 st.subheader(t("escalations"))
-public = queries.escalations(f.scope, f.period, f.granularity)
+public = complaints.escalations(r, f.scope, f.period, f.granularity)
 if blocks.has_rows(public):
     blocks.table(readable(public), key="escalations")
 
 st.subheader(t("records"))
 search = st.text_input(t("search"), key="complaint_search")
-records = queries.search_complaints(f.scope, f.period, f.granularity, search)
+records = complaints.search_complaints(r, f.scope, f.period, f.granularity, search)
 if blocks.has_rows(records):
     blocks.table(readable(records), key="complaint_records")

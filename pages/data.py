@@ -4,15 +4,18 @@ import streamlit as st
 
 from etl.pseudonymise import KeyProblem
 from etl.runlock import EtlBusy
-from ui import blocks, filters, i18n, queries, uploads
-from ui.i18n import t
+from present import formats, words
+from present.words import t
+from service import data
+from ui import blocks, filters, session, uploads
 
 f = filters.current()
+r = session.reader()
 blocks.header("page_data", "data_question")
 
 st.subheader(t("upload"))
 files = None
-if queries.viewer().may_upload:
+if session.viewer().may_upload:
     files = st.file_uploader(t("upload_help"), type=uploads.ACCEPTED_TYPES, accept_multiple_files=True, key="upload")
 else:
     st.info(t("upload_heads_only"), icon=":material/lock:")
@@ -26,29 +29,29 @@ if files and st.button(t("upload_run"), type="primary", icon=":material/upload:"
     except (EtlBusy, KeyProblem) as refused:  # another run is loading, or the server's key is not the database's
         st.error(str(refused), icon=":material/block:")
     else:
-        st.success(t("upload_done", loaded=i18n.number(loaded["rows_loaded"].sum(), 0),
-                     quarantined=i18n.number(loaded["rows_quarantined"].sum(), 0)))
-        blocks.table(i18n.with_column_labels(loaded, f.lang), key="upload_result")
+        st.success(t("upload_done", loaded=formats.number(loaded["rows_loaded"].sum(), 0),
+                     quarantined=formats.number(loaded["rows_quarantined"].sum(), 0)))
+        blocks.table(words.with_column_labels(loaded, f.lang), key="upload_result")
 
 st.subheader(t("batches"))
-batches = queries.batches()
+batches = data.batches(r)
 if blocks.has_rows(batches):
-    labels = i18n.code_labels(f.lang)
-    blocks.table(i18n.with_column_labels(batches.with_columns(pl.col("status", "source").replace(labels)), f.lang),
+    labels = words.code_labels(f.lang)
+    blocks.table(words.with_column_labels(batches.with_columns(pl.col("status", "source").replace(labels)), f.lang),
                  key="batches")
 
 st.subheader(t("source_freshness"))
-blocks.table(i18n.with_column_labels(queries.source_freshness().with_columns(
-    pl.col("source").replace(i18n.code_labels(f.lang))), f.lang), key="source_freshness")
+blocks.table(words.with_column_labels(data.source_freshness(r).with_columns(
+    pl.col("source").replace(words.code_labels(f.lang))), f.lang), key="source_freshness")
 
 st.subheader(t("quarantine"))
-summary = queries.quarantine_summary()
+summary = data.quarantine_summary(r)
 if summary.is_empty():
     st.success(t("no_quarantine"))
 else:
-    blocks.table(i18n.with_column_labels(summary.with_columns(pl.col("source").replace(i18n.code_labels(f.lang))),
+    blocks.table(words.with_column_labels(summary.with_columns(pl.col("source").replace(words.code_labels(f.lang))),
                                          f.lang), key="quarantine")
     for source, reason, rows in summary.iter_rows():
-        with st.expander(f"{t('quarantine_samples')}: {source} · {reason} ({i18n.number(rows, 0)})"):
-            blocks.table(i18n.with_column_labels(queries.quarantine_samples(source, reason), f.lang),
+        with st.expander(f"{t('quarantine_samples')}: {source} · {reason} ({formats.number(rows, 0)})"):
+            blocks.table(words.with_column_labels(data.quarantine_samples(r, source, reason), f.lang),
                          key=f"quarantine_{source}_{reason}")

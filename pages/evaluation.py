@@ -1,17 +1,21 @@
 """Evaluasi: which differences between branches are real, and which branch changed beyond its normal noise?"""
 import streamlit as st
 
-from etl import evaluation, stats
+from etl import stats
 from etl.catalogue import KPIS
-from ui import blocks, charts, filters, i18n, queries, tables
-from ui.i18n import t
+from etl.evaluation import FUNNEL_KPIS
+from present import charts, formats, tables, words
+from present.words import t
+from service import evaluation, reference
+from ui import blocks, filters, session
 
 f = filters.current()
+r = session.reader()
 blocks.header("page_evaluation", "evaluation_question", period=f.period_text)
 st.info(t("evaluation_note"), icon=":material/balance:")
 
 st.subheader(t("league_title"))
-ranked = queries.league(f.granularity, f.region, f.period)
+ranked = evaluation.league(r, f.granularity, f.region, f.period)
 if f.picked:
     ranked = ranked.filter(ranked["code"].is_in(f.picked))
 chosen_branch = None
@@ -25,19 +29,19 @@ if blocks.has_rows(ranked):
             filters.draft_follow_up(chosen_branch, flagged[0] if flagged else None, f)
 
 st.subheader(t("funnel_heading"))
-rate_kpis = list(evaluation.FUNNEL_KPIS)
+rate_kpis = list(FUNNEL_KPIS)
 filters.default_value("fk", rate_kpis, "wait_within_sop")
-funnel_kpi = st.selectbox(t("funnel_kpi"), rate_kpis, format_func=i18n.kpi_label, key="fk")
+funnel_kpi = st.selectbox(t("funnel_kpi"), rate_kpis, format_func=words.kpi_label, key="fk")
 filters.mirror("fk", funnel_kpi)
-judged, curve = queries.funnel(f.granularity, f.region, f.period, funnel_kpi)
+judged, curve = evaluation.funnel(r, f.granularity, f.region, f.period, funnel_kpi)
 if blocks.has_rows(judged):
     phi = judged["phi"][0]
     if phi > 1:
-        st.caption(t("overdispersed", phi=i18n.number(phi, 1, f.lang)))
+        st.caption(t("overdispersed", phi=formats.number(phi, 1, f.lang)))
     blocks.chart(charts.funnel_plot(judged, curve, funnel_kpi, f.lang), key="funnel")
 
 st.subheader(t("control_heading"))
-names = queries.branch_names()
+names = reference.branch_names(r)
 codes = ranked["code"].to_list() or list(f.scope)
 left, right = st.columns(2)
 # The branch picked in the league table wins; otherwise the last branch of the table (the one most behind).
@@ -47,13 +51,13 @@ filters.default_value("cb", codes, codes[-1] if codes else None)
 branch = left.selectbox(t("control_branch"), codes, format_func=lambda c: names.get(c, c), key="cb")
 kpis = [k.id for k in KPIS]
 filters.default_value("ck", kpis, funnel_kpi)
-kpi = right.selectbox(t("control_kpi"), kpis, format_func=i18n.kpi_label, key="ck")
+kpi = right.selectbox(t("control_kpi"), kpis, format_func=words.kpi_label, key="ck")
 if branch:
-    chart = queries.control_chart(f.granularity, f.region, branch, kpi, f.period)
+    chart = evaluation.control_chart(r, f.granularity, f.region, branch, kpi, f.period)
     if chart["centre"].drop_nulls().is_empty():
         st.info(t("control_short"))
     elif blocks.has_rows(chart):
-        st.markdown(f"**{t('control_title', kpi=i18n.kpi_label(kpi), branch=names.get(branch, branch))}**")
+        st.markdown(f"**{t('control_title', kpi=words.kpi_label(kpi), branch=names.get(branch, branch))}**")
         st.caption(t("control_note"))
         blocks.chart(charts.control_chart(chart, kpi, f.granularity, f.lang, stats.BASELINE_PERIODS),
                      key="control_chart")

@@ -6,35 +6,38 @@ import streamlit as st
 
 from etl.catalogue import KPIS
 from etl.follow_ups import STATUSES, FollowUpError, StaleEdit
-from ui import auth, blocks, filters, i18n, queries, tables
-from ui.i18n import t
+from present import formats, strings, tables, words
+from present.words import t
+from service import commands, follow_ups, reference
+from ui import auth, blocks, filters, session
 
 OPENED = "follow_up_opened"  # follow_up_id → the version the user opened, for the optimistic check
 FLASH = "follow_up_flash"  # a confirmation that survives the rerun which shows the saved list
 
 f = filters.current()
+r = session.reader()
 blocks.header("page_follow_ups", "follow_ups_question")
 if FLASH in st.session_state:
     st.success(st.session_state.pop(FLASH), icon=":material/check_circle:")
 # Signed in, the name is the account's; in the open demo, whoever types it.
-me = queries.viewer().name if auth.mode() != auth.OPEN_DEMO else st.text_input(t("your_name"), key="me",
+me = session.viewer().name if auth.mode() != auth.OPEN_DEMO else st.text_input(t("your_name"), key="me",
                                                                                max_chars=120).strip()
-names = queries.branch_names()
+names = reference.branch_names(r)
 kpis = [k.id for k in KPIS]
 
 
 def kpi_choice(kpi: str | None) -> str:
-    return t("free_topic") if kpi is None else i18n.kpi_label(kpi)
+    return t("free_topic") if kpi is None else words.kpi_label(kpi)
 
 
 def explain(error: Exception) -> None:
     """One sentence for the two errors a person can cause, in the page's language."""
     if isinstance(error, StaleEdit):
         current = error.current
-        st.error(t("stale_edit", who=current["updated_by"], when=i18n.datetime_short(current["updated_at"]),
+        st.error(t("stale_edit", who=current["updated_by"], when=formats.datetime_short(current["updated_at"]),
                    version=current["version"]), icon=":material/sync_problem:")
     else:
-        label = t(error.field) if error.field in i18n.STRINGS else error.field
+        label = t(error.field) if error.field in strings.STRINGS else error.field
         st.error(t("invalid_field", field=label, problem=str(error).partition(": ")[2]))
 
 
@@ -43,24 +46,24 @@ with st.expander(t("new_follow_up"), expanded=draft is not None, icon=":material
     draft = draft or {"branch_code": f.scope[0], "kpi": None, "granularity": f.granularity, "raised_period": f.period}
     with st.form("new_follow_up", clear_on_submit=True):
         left, right = st.columns(2)
-        choices = [c for c in dict.fromkeys([draft["branch_code"], *f.scope]) if queries.may_edit_follow_ups(c)]
+        choices = [c for c in dict.fromkeys([draft["branch_code"], *f.scope]) if follow_ups.may_edit_follow_ups(r, c)]
         branch = left.selectbox(t("branch"), choices, format_func=lambda c: names.get(c, c))
         kpi = right.selectbox(t("kpi"), [None, *kpis], index=([None, *kpis].index(draft["kpi"])),
                               format_func=kpi_choice)
-        topic = st.text_input(t("topic"), value=i18n.kpi_label(draft["kpi"]) if draft["kpi"] else "", max_chars=200)
+        topic = st.text_input(t("topic"), value=words.kpi_label(draft["kpi"]) if draft["kpi"] else "", max_chars=200)
         agreed = st.text_area(t("agreed"))
         left, right = st.columns(2)
         owner = left.text_input(t("owner"), max_chars=120)
         # Due at the next meeting: a week after the week this one is held in.
-        next_meeting = queries.meeting_week_end(draft["raised_period"], draft["granularity"]) + dt.timedelta(days=7)
+        next_meeting = follow_ups.meeting_week_end(draft["raised_period"], draft["granularity"]) + dt.timedelta(days=7)
         due = right.date_input(t("due_date"), value=next_meeting, format="DD/MM/YYYY")
-        st.caption(f"{t('raised_in')}: {i18n.period_label(draft['raised_period'], draft['granularity'])}")
+        st.caption(f"{t('raised_in')}: {formats.period_label(draft['raised_period'], draft['granularity'])}")
         if st.form_submit_button(t("create"), type="primary", icon=":material/add:"):
             if not me:
                 st.warning(t("name_needed"))
             else:
                 try:
-                    new_id = queries.add_follow_up(branch_code=branch, kpi=kpi, topic=topic, agreed=agreed,
+                    new_id = commands.add_follow_up(r, branch_code=branch, kpi=kpi, topic=topic, agreed=agreed,
                                                    owner=owner, due_date=due, granularity=draft["granularity"],
                                                    raised_period=draft["raised_period"], created_by=me)
                     filters.drop_draft()
@@ -71,13 +74,13 @@ with st.expander(t("new_follow_up"), expanded=draft is not None, icon=":material
 
 st.subheader(t("follow_up_list"))
 show_closed = st.toggle(t("show_closed"), key="show_closed")
-items = queries.follow_up_list(f.region, None if show_closed else queries.OPEN_STATUSES)
+items = follow_ups.follow_up_list(r, f.region, None if show_closed else follow_ups.OPEN_STATUSES)
 if f.picked:
     items = items.filter(pl.col("branch_code").is_in(f.picked))
 if blocks.has_rows(items):
     blocks.table(tables.follow_ups(items, f.lang), key="follow_ups")
     labels = {row["follow_up_id"]: f"#{row['follow_up_id']} · {row['name']} · {row['topic']}"
-              for row in items.iter_rows(named=True) if queries.may_edit_follow_ups(row["branch_code"])}
+              for row in items.iter_rows(named=True) if follow_ups.may_edit_follow_ups(r, row["branch_code"])}
     if len(labels) < items.height:
         st.caption(t("edit_own_branch_only"))
     picked = st.selectbox(t("edit_hint"), [None, *labels], format_func=lambda i: "–" if i is None else labels[i],
@@ -91,7 +94,7 @@ if blocks.has_rows(items):
         with st.form(f"edit_{item['follow_up_id']}_{version}"):
             left, middle, right = st.columns(3)
             status = left.selectbox(t("status"), STATUSES, index=STATUSES.index(item["status"]),
-                                    format_func=i18n.code_label)
+                                    format_func=words.code_label)
             owner = middle.text_input(t("owner"), value=item["owner"], max_chars=120)
             due = right.date_input(t("due_date"), value=item["due_date"], format="DD/MM/YYYY")
             agreed = st.text_area(t("agreed"), value=item["agreed"])
@@ -101,7 +104,7 @@ if blocks.has_rows(items):
                     st.warning(t("name_needed"))
                 else:
                     try:
-                        saved = queries.save_follow_up(item["follow_up_id"], version, me, status=status, owner=owner,
+                        saved = commands.save_follow_up(r, item["follow_up_id"], version, me, status=status, owner=owner,
                                                        due_date=due, agreed=agreed, notes=notes)
                         opened.pop(item["follow_up_id"], None)
                         st.session_state[FLASH] = t("saved", version=saved)
@@ -112,5 +115,5 @@ if blocks.has_rows(items):
             opened.pop(item["follow_up_id"], None)
             st.rerun()
         with st.expander(t("history"), icon=":material/history:"):
-            blocks.table(tables.follow_up_history(queries.follow_up_history(item["follow_up_id"]), f.lang),
+            blocks.table(tables.follow_up_history(follow_ups.follow_up_history(r, item["follow_up_id"]), f.lang),
                          key="follow_up_history")

@@ -1,13 +1,16 @@
 """Antrean: when does the queue build up, are the counters staffed, and who gets sent from desk to desk?"""
 import streamlit as st
 
-from ui import blocks, charts, filters, queries
-from ui.i18n import t
+from present import charts
+from present.words import t
+from service import queue
+from ui import blocks, filters, session
 
 f = filters.current()
+r = session.reader()
 blocks.header("page_queue", "queue_question")
 
-grid = queries.hour_weekday(f.scope, f.period, f.granularity)
+grid = queue.hour_weekday(r, f.scope, f.period, f.granularity)
 if blocks.has_rows(grid):
     volume, wait = st.columns(2)
     with volume:
@@ -18,7 +21,7 @@ if blocks.has_rows(grid):
         blocks.chart(charts.hour_weekday_heatmap(grid, "wait_min_mean", t("minutes"), 0, f.lang), key="wait_heatmap")
 
 st.subheader(t("staffing_title"))
-staffing = queries.staffing_by_hour(f.scope, f.period, f.granularity)
+staffing = queue.staffing_by_hour(r, f.scope, f.period, f.granularity)
 if blocks.has_rows(staffing.drop_nulls("active_mean")):
     st.caption(t("click_hint"))
     clicked = blocks.chart(charts.staffing_bars(staffing, f.lang), key="staffing", on_select="rerun")
@@ -27,14 +30,14 @@ if blocks.has_rows(staffing.drop_nulls("active_mean")):
         filters.drill_to_trend(staffing["branch_code"][points[0]["point_index"]], "counter_staffing")
 
 st.subheader(t("priority_title"))
-waits = queries.priority_waits(f.scope, f.period, f.granularity)
+waits = queue.priority_waits(r, f.scope, f.period, f.granularity)
 if blocks.has_rows(waits):
-    limits = queries.sop()
+    limits = session.sop()
     blocks.chart(charts.priority_boxes(waits, (limits.priority_wait_minutes, limits.wait_minutes), f.lang),
                  key="priority")
 
 st.subheader(t("transfers_title"))
-flows = queries.transfer_flows(f.scope, f.period, f.granularity)
+flows = queue.transfer_flows(r, f.scope, f.period, f.granularity)
 if flows.is_empty():
     st.info(t("no_transfers"))
 else:

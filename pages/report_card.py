@@ -3,25 +3,28 @@ import polars as pl
 import streamlit as st
 
 from etl.catalogue import COMPLIANCE_INDEX
-from ui import blocks, charts, filters, i18n, queries, tables
-from ui.i18n import t
+from present import charts, formats, tables, words
+from present.words import t
+from service import claims, complaints, evaluation, follow_ups, reference
+from ui import blocks, filters, session
 
 f = filters.current()
-names = queries.branch_names()
+r = session.reader()
+names = reference.branch_names(r)
 codes = list(f.scope)
 st.title(t("page_report_card"))
 filters.default_value("rc", codes, codes[0])
 branch = st.selectbox(t("branch"), codes, format_func=lambda c: names.get(c, c), key="rc")
 st.caption(t("report_card_question", branch=names.get(branch, branch), period=f.period_text))
 
-card = queries.report_card(f.granularity, f.region, f.period, branch)
+card = evaluation.report_card(r, f.granularity, f.region, f.period, branch)
 if blocks.has_rows(card):
-    league = queries.league(f.granularity, f.region, f.period)
+    league = evaluation.league(r, f.granularity, f.region, f.period)
     standing = league.filter(pl.col("code") == branch)
     index = card.filter(pl.col("kpi") == COMPLIANCE_INDEX)
     left, middle, right = st.columns(3)
     if index.height:
-        left.metric(i18n.kpi_label(COMPLIANCE_INDEX), i18n.kpi_value(index["value"][0], COMPLIANCE_INDEX))
+        left.metric(words.kpi_label(COMPLIANCE_INDEX), formats.kpi_value(index["value"][0], COMPLIANCE_INDEX))
         with left:
             blocks.zone_badge(index["status"][0], charts.zone_label(index["status"][0], f.lang))
     if standing.height:
@@ -35,7 +38,7 @@ if blocks.has_rows(card):
                  column_config={t("recent"): st.column_config.LineChartColumn(t("recent"), width="medium")})
 
 st.subheader(t("open_follow_ups"))
-promised = queries.follow_up_list(f.region, queries.OPEN_STATUSES).filter(pl.col("branch_code") == branch)
+promised = follow_ups.follow_up_list(r, f.region, follow_ups.OPEN_STATUSES).filter(pl.col("branch_code") == branch)
 if promised.is_empty():
     st.info(t("no_follow_ups_due"))
 else:
@@ -44,11 +47,11 @@ else:
 left, right = st.columns(2)
 with left:
     st.subheader(t("category_pareto"))
-    categories = queries.category_pareto((branch,), f.period, f.granularity)
+    categories = complaints.category_pareto(r, (branch,), f.period, f.granularity)
     if blocks.has_rows(categories):
         blocks.chart(charts.pareto(categories.head(5), "category", f.lang), key="card_categories")
 with right:
     st.subheader(t("rejection_pareto"))
-    reasons = queries.rejection_pareto((branch,), f.period, f.granularity)
+    reasons = claims.rejection_pareto(r, (branch,), f.period, f.granularity)
     if blocks.has_rows(reasons):
         blocks.chart(charts.pareto(reasons.head(5), "rejection_reason", f.lang), key="card_reasons")

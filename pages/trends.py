@@ -2,24 +2,27 @@
 import streamlit as st
 
 from etl.catalogue import KPIS
-from ui import blocks, charts, filters, i18n, queries
-from ui.i18n import t
+from present import charts, words
+from present.words import t
+from service import marts, reference
+from ui import blocks, filters, session
 
 f = filters.current()
+r = session.reader()
 blocks.header("page_trends", "trends_question")
 
 kpis = [k.id for k in KPIS]
 filters.default_value("kpi", kpis, kpis[0])
-kpi = st.selectbox(t("kpi"), kpis, format_func=i18n.kpi_label, key="kpi")
+kpi = st.selectbox(t("kpi"), kpis, format_func=words.kpi_label, key="kpi")
 filters.mirror("kpi", kpi)
-lines = queries.trend(f.granularity, f.region, kpi, f.picked)
+lines = marts.trend(r, f.granularity, f.region, kpi, f.picked)
 if blocks.has_rows(lines):
     blocks.chart(charts.trend_lines(lines, kpi, f.granularity, f.lang), key="trend")
 
 if len(f.picked) == 1:
     branch = f.picked[0]
-    profile = queries.branch_profile(f.granularity, f.region, branch)
-    st.subheader(t("small_multiples", branch=queries.branch_names().get(branch, branch)))
+    profile = marts.branch_profile(r, f.granularity, f.region, branch)
+    st.subheader(t("small_multiples", branch=reference.branch_names(r).get(branch, branch)))
     if blocks.has_rows(profile):
         blocks.chart(charts.small_multiples(profile, branch, f.granularity, f.lang), key="small_multiples")
 else:

@@ -2,27 +2,29 @@
 import streamlit as st
 
 from etl.catalogue import HEADLINE_KPIS, KPI_BY_ID
+from present import charts, formats, sentences, tables, words
+from present.words import t
 from report.content import collect
 from report.pack import file_stem, pack_zip
 from report.pdf import find_chromium
 from report.xlsx import xlsx_bytes
-from ui import blocks, charts, filters, i18n, queries, tables
-from ui.i18n import t
-
+from service import evaluation, follow_ups, marts
+from ui import blocks, filters, session
 
 f = filters.current()
+r = session.reader()
 blocks.header("page_weekly", "weekly_question", period=f.period_text)
 if find_chromium():
     # Built only when clicked: the PDF takes a few seconds in a headless browser.
-    st.download_button(t("meeting_pack"), data=lambda: pack_zip(f.granularity, f.region, f.period, f.lang, f.picked),
+    st.download_button(t("meeting_pack"), data=lambda: pack_zip(r, f.granularity, f.region, f.period, f.lang, f.picked),
                        file_name=f"{file_stem(f.region, f.period, f.granularity)}.zip", mime="application/zip",
                        icon=":material/picture_as_pdf:", help=t("meeting_pack_help"))
 else:
     st.download_button(t("meeting_pack_xlsx"), file_name=f"{file_stem(f.region, f.period, f.granularity)}.xlsx",
-                       data=lambda: xlsx_bytes(collect(f.granularity, f.region, f.period, f.lang, f.picked)),
+                       data=lambda: xlsx_bytes(collect(r, f.granularity, f.region, f.period, f.lang, f.picked)),
                        icon=":material/table:", help=t("meeting_pack_no_pdf"))
 
-tiles = queries.headline(f.granularity, f.region, f.period)
+tiles = marts.headline(r, f.granularity, f.region, f.period)
 if blocks.has_rows(tiles):
     by_kpi = {row["kpi"]: row for row in tiles.iter_rows(named=True)}
     for start in range(0, len(HEADLINE_KPIS), 5):
@@ -30,33 +32,33 @@ if blocks.has_rows(tiles):
             row = by_kpi.get(kpi)
             with column.container(border=True):
                 if row is None:
-                    st.metric(i18n.kpi_label(kpi), "–")
+                    st.metric(words.kpi_label(kpi), "–")
                     blocks.zone_badge("none", t("no_value"))
                     continue
-                st.metric(i18n.kpi_label(kpi), i18n.kpi_value(row["value"], kpi),
-                          delta=i18n.kpi_change(row["change"], kpi),
+                st.metric(words.kpi_label(kpi), formats.kpi_value(row["value"], kpi),
+                          delta=formats.kpi_change(row["change"], kpi),
                           delta_color="normal" if KPI_BY_ID[kpi].higher_is_better else "inverse",
                           delta_description=t("vs_previous"))
                 blocks.zone_badge(row["status"], charts.status_label(kpi, row["status"], f.lang))
-                st.caption(f"{t('target')} {i18n.target_text(kpi, row['target'], f.lang)}")
+                st.caption(f"{t('target')} {formats.target_text(kpi, row['target'], f.lang)}")
 
 st.subheader(t("what_changed"))
-changed = queries.what_changed(f.granularity, f.region, f.period)
+changed = evaluation.what_changed(r, f.granularity, f.region, f.period)
 if changed.is_empty():
     st.success(t("nothing_changed"))
 else:
     lines = [f"{':red[▼]' if row['direction'] == 'worse' else ':green[▲]'} "
-             f"{i18n.change_sentence(row, f.granularity, f.lang)}" for row in changed.iter_rows(named=True)]
+             f"{sentences.change_sentence(row, f.granularity, f.lang)}" for row in changed.iter_rows(named=True)]
     st.markdown("\n".join(f"- {line}" for line in lines))
 st.caption(t("what_changed_note"))
 
 st.subheader(t("zone_strip"))
-strip = queries.zone_strip(f.granularity, f.region, f.period, selected=f.picked)
+strip = marts.zone_strip(r, f.granularity, f.region, f.period, selected=f.picked)
 if blocks.has_rows(strip):
     blocks.chart(charts.zone_strip(strip, f.granularity, f.lang), key="zone_strip")
 
 st.subheader(t("needs_attention"))
-red, missed = queries.needs_attention(f.granularity, f.region, f.period, f.picked)
+red, missed = marts.needs_attention(r, f.granularity, f.region, f.period, f.picked)
 
 
 def flagged(title: str, when_none: str, shown, codes: list[str], kpis: list[str | None], key: str) -> None:
@@ -85,7 +87,7 @@ with right:
             missed["kpi"].to_list(), "missed_twice")
 
 st.subheader(t("follow_ups"))
-due = queries.open_follow_ups(f.region, f.period, f.granularity)
+due = follow_ups.open_follow_ups(r, f.region, f.period, f.granularity)
 if f.picked:
     due = due.filter(due["branch_code"].is_in(f.picked))
 if due.is_empty():

@@ -1,18 +1,20 @@
-"""What the meeting pack holds: the frames, read only through ui.queries, and the words around them."""
+"""What the meeting pack holds: the frames, read only through the `service` queries, and the words around them."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 import polars as pl
 
-from ui import i18n, queries
+from etl.kpis.periods import period_code
+from present import formats, words
+from service import evaluation, follow_ups, marts, reference
+from service.reader import Reader
 
 FUNNEL_KPI = "wait_within_sop"
 DUE_SOON_DAYS = 7
 
-# Words only the pack needs; `s` falls back to ui.i18n for everything the dashboard also shows.
+# Words only the pack needs; `s` falls back to present.words for everything the dashboard also shows.
 STRINGS: dict[str, tuple[str, str]] = {
     "title_week": ("Paket rapat mingguan", "Weekly meeting pack"),
     "title_month": ("Paket evaluasi bulanan", "Monthly evaluation pack"),
@@ -88,14 +90,14 @@ class Pack:
     generated_at: dt.datetime
     green_from: float
     yellow_from: float
-    headline: pl.DataFrame  # queries.headline
-    league: pl.DataFrame  # queries.league
-    matrix: pl.DataFrame  # queries.compliance_matrix
-    changes: pl.DataFrame  # queries.what_changed
-    funnel: pl.DataFrame  # queries.funnel → judged
-    funnel_curve: pl.DataFrame  # queries.funnel → curve
-    zone_strip: pl.DataFrame  # queries.zone_strip
-    follow_ups: pl.DataFrame  # queries.open_follow_ups
+    headline: pl.DataFrame  # marts.headline
+    league: pl.DataFrame  # evaluation.league
+    matrix: pl.DataFrame  # marts.compliance_matrix
+    changes: pl.DataFrame  # evaluation.what_changed
+    funnel: pl.DataFrame  # evaluation.funnel → judged
+    funnel_curve: pl.DataFrame  # evaluation.funnel → curve
+    zone_strip: pl.DataFrame  # marts.zone_strip
+    follow_ups: pl.DataFrame  # follow_ups.open_follow_ups
     funnel_kpi: str = field(default=FUNNEL_KPI)
 
     @property
@@ -104,16 +106,16 @@ class Pack:
 
     @property
     def period_text(self) -> str:
-        return i18n.period_label(self.period, self.granularity, self.lang)
+        return formats.period_label(self.period, self.granularity, self.lang)
 
     @property
     def follow_ups_due_by(self) -> dt.date:
-        """The last due date queries.open_follow_ups lists: the end of the period's meeting week."""
-        return queries.meeting_week_end(self.period, self.granularity)
+        """The last due date follow_ups.open_follow_ups lists: the end of the period's meeting week."""
+        return follow_ups.meeting_week_end(self.period, self.granularity)
 
     @property
     def follow_ups_title(self) -> str:
-        return s("follow_ups_title", self.lang, due=i18n.date_long(self.follow_ups_due_by, self.lang))
+        return s("follow_ups_title", self.lang, due=formats.date_long(self.follow_ups_due_by, self.lang))
 
     @property
     def title(self) -> str:
@@ -123,48 +125,21 @@ class Pack:
 def s(key: str, lang: str, **values) -> str:
     """A pack string in `lang`, or the dashboard's when the pack has no word of its own."""
     if key not in STRINGS:
-        return i18n.t(key, lang, **values)
+        return words.t(key, lang, **values)
     text = STRINGS[key][lang == "en"]
     return text.format(**values) if values else text
 
 
 # --- periods ----------------------------------------------------------------------------------------------------------
 
-_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$", re.IGNORECASE)
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-PERIOD_FORMS = "use an ISO week like 2026-W46 or a month like 2026-11"
-
-
-def parse_period(text: str) -> tuple[str, dt.date]:
-    """`2026-W46` → ("week", its Monday); `2026-11` → ("month", its first day). ValueError otherwise."""
-    text = text.strip()
-    week, month = _WEEK.match(text), _MONTH.match(text)
-    try:
-        if week:
-            return "week", dt.date.fromisocalendar(int(week[1]), int(week[2]), 1)
-        if month:
-            return "month", dt.date(int(month[1]), int(month[2]), 1)
-    except ValueError as error:
-        raise ValueError(f"{text!r} is not a valid period ({error}); {PERIOD_FORMS}") from None
-    raise ValueError(f"{text!r} is not a period; {PERIOD_FORMS}")
-
-
-def period_code(start: dt.date, granularity: str) -> str:
-    """`2026-W46` for a week, `2026-11` for a month: what the CLI takes and the file names carry."""
-    if granularity == "week":
-        year, week, _ = start.isocalendar()
-        return f"{year}-W{week:02d}"
-    return f"{start.year}-{start.month:02d}"
-
-
-def available_periods(granularity: str) -> list[dt.date]:
+def available_periods(reader: Reader, granularity: str) -> list[dt.date]:
     """Period starts that have KPIs, newest first."""
-    return queries.periods(granularity)["period_start"].to_list()
+    return reference.periods(reader, granularity)["period_start"].to_list()
 
 
-def check_period(granularity: str, period: dt.date, newest: int = 5) -> None:
+def check_period(reader: Reader, granularity: str, period: dt.date, newest: int = 5) -> None:
     """UnknownPeriod, naming the period and the newest ones available, when the marts do not hold it."""
-    starts = available_periods(granularity)
+    starts = available_periods(reader, granularity)
     if period in starts:
         return
     listed = ", ".join(period_code(p, granularity) for p in starts[:newest]) or "–"
@@ -174,36 +149,36 @@ def check_period(granularity: str, period: dt.date, newest: int = 5) -> None:
 
 # --- the pack ---------------------------------------------------------------------------------------------------------
 
-def collect(granularity: str, region: str, period: dt.date, lang: str, selected: tuple[str, ...] = (),
+def collect(reader: Reader, granularity: str, region: str, period: dt.date, lang: str, selected: tuple[str, ...] = (),
             now: dt.datetime | None = None) -> Pack:
-    """Read every frame the pack shows, through ui.queries only."""
-    check_period(granularity, period)
+    """Read every frame the pack shows, for the reader's viewer, through the `service` queries only."""
+    check_period(reader, granularity, period)
     selected = tuple(selected)
-    names = queries.branch_names()
-    league = queries.league(granularity, region, period)
-    changes = queries.what_changed(granularity, region, period)
-    follow_ups = queries.open_follow_ups(region, period, granularity)
+    names = reference.branch_names(reader)
+    league = evaluation.league(reader, granularity, region, period)
+    changes = evaluation.what_changed(reader, granularity, region, period)
+    promises = follow_ups.open_follow_ups(reader, region, period, granularity)
     if selected:
         league = league.filter(pl.col("code").is_in(selected))
         changes = changes.filter((pl.col("level") == "region") | pl.col("code").is_in(selected))
-        follow_ups = follow_ups.filter(pl.col("branch_code").is_in(selected))
-    judged, curve = queries.funnel(granularity, region, period, FUNNEL_KPI)
-    fresh = queries.freshness()
-    complete = queries.periods(granularity).filter(pl.col("period_start") == period)["complete"]
-    sop = queries.sop()
+        promises = promises.filter(pl.col("branch_code").is_in(selected))
+    judged, curve = evaluation.funnel(reader, granularity, region, period, FUNNEL_KPI)
+    fresh = reference.freshness(reader)
+    complete = reference.periods(reader, granularity).filter(pl.col("period_start") == period)["complete"]
+    sop = reader.sop
     return Pack(
         granularity=granularity, region=region, region_name=names.get(region, region), period=period, lang=lang,
         selected=selected, selected_names=tuple(names.get(code, code) for code in selected),
         complete=bool(complete[0]) if complete.len() else False, up_to=fresh["up_to"], loaded_at=fresh["loaded_at"],
         generated_at=(now or dt.datetime.now()).replace(microsecond=0), green_from=sop.green_from,
         yellow_from=sop.yellow_from,
-        headline=queries.headline(granularity, region, period),
+        headline=marts.headline(reader, granularity, region, period),
         league=league,
-        matrix=queries.compliance_matrix(granularity, region, period, selected),
+        matrix=marts.compliance_matrix(reader, granularity, region, period, selected),
         changes=changes,
         funnel=judged, funnel_curve=curve,
-        zone_strip=queries.zone_strip(granularity, region, period, selected=selected),
-        follow_ups=follow_ups,
+        zone_strip=marts.zone_strip(reader, granularity, region, period, selected=selected),
+        follow_ups=promises,
     )
 
 
@@ -213,14 +188,14 @@ def filter_lines(pack: Pack) -> list[tuple[str, str]]:
     """(label, value) pairs naming the filters and the data cut-off, for the first page and sheet."""
     lang = pack.lang
     return [
-        (i18n.t("region", lang), pack.region_name),
-        (s("period_type", lang), i18n.t(pack.granularity, lang)),
-        (i18n.t("period", lang), pack.period_text + ("" if pack.complete else f" ({i18n.t('incomplete', lang)})")),
-        (i18n.t("branches", lang), ", ".join(pack.selected_names) or i18n.t("all_branches", lang)),
-        (s("language", lang), i18n.LANGUAGES[lang]),
-        (s("cutoff", lang), i18n.date_long(pack.up_to, lang)),
-        (s("loaded", lang), i18n.datetime_short(pack.loaded_at, lang)),
-        (s("generated", lang), i18n.datetime_short(pack.generated_at, lang)),
+        (words.t("region", lang), pack.region_name),
+        (s("period_type", lang), words.t(pack.granularity, lang)),
+        (words.t("period", lang), pack.period_text + ("" if pack.complete else f" ({words.t('incomplete', lang)})")),
+        (words.t("branches", lang), ", ".join(pack.selected_names) or words.t("all_branches", lang)),
+        (s("language", lang), words.LANGUAGES[lang]),
+        (s("cutoff", lang), formats.date_long(pack.up_to, lang)),
+        (s("loaded", lang), formats.datetime_short(pack.loaded_at, lang)),
+        (s("generated", lang), formats.datetime_short(pack.generated_at, lang)),
     ]
 
 

@@ -1,6 +1,6 @@
 """The pack as a PDF: an HTML document printed by a headless Chromium (Playwright), A4 landscape.
 
-Charts are the dashboard's own plotly figures (ui.charts), drawn by the plotly.js that the plotly
+Charts are the dashboard's own plotly figures (present.charts), drawn by the plotly.js that the plotly
 package ships, inline, so the document needs no network; printing waits until every chart is drawn.
 Chromium is Debian's (BROWSER_PATH, or `chromium` on PATH): nothing is ever downloaded.
 """
@@ -18,8 +18,8 @@ import polars as pl
 from plotly.offline import get_plotlyjs
 
 from etl.catalogue import COMPLIANCE_INDEX, HEADLINE_KPIS, KPI_BY_ID
+from present import charts, formats, sentences, tables, words
 from report.content import Pack, due_state, filter_lines, s
-from ui import charts, i18n, tables
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHART_WIDTH = 1000  # px: A4 landscape less 12 mm margins is about 1030 CSS px
@@ -27,7 +27,7 @@ MAX_CHART_HEIGHT = 540
 FUNNEL_WIDTH, FUNNEL_HEIGHT = 600, 500
 FOLLOW_UP_WIDTHS = (11, 19, 20, 12, 15, 8, 15)  # branch, topic, agreed, owner, due, status, recovery (%)
 RENDER_TIMEOUT_MS = 60_000
-# Rank, branch, index, zone, change, rank change, worse, better, missed (ui.tables.league's columns), in %.
+# Rank, branch, index, zone, change, rank change, worse, better, missed (present.tables.league's columns), in %.
 LEAGUE_WIDTHS = (8, 15, 8, 8, 9, 8, 19, 18, 7)
 VERDICT_SYMBOLS = {"worse": "◆", "better": "★", "consistent": "●"}
 
@@ -103,7 +103,7 @@ def _cover(pack: Pack) -> str:
     facts = "".join(f'<div class="{"cutoff" if label == cutoff else ""}"><span>{_e(label)}</span>'
                     f'<b>{_e(value)}</b></div>' for label, value in filter_lines(pack))
     warning = "" if pack.complete else (
-        f'<p class="warning">! {_e(s("incomplete_note", lang, up_to=i18n.date_long(pack.up_to, lang)))}</p>')
+        f'<p class="warning">! {_e(s("incomplete_note", lang, up_to=formats.date_long(pack.up_to, lang)))}</p>')
     return (f'<h1>Pantau · {_e(pack.title)}</h1>'
             f'<p class="subtitle">{_e(pack.region_name)} · {_e(pack.period_text)}</p>'
             f'<div class="facts">{facts}</div>{warning}'
@@ -117,7 +117,7 @@ def _tiles(pack: Pack) -> str:
     for kpi in HEADLINE_KPIS:
         r = rows.get(kpi)
         if r is None:
-            tiles.append(f'<div class="tile none"><div class="label">{_e(i18n.kpi_label(kpi, lang))}</div>'
+            tiles.append(f'<div class="tile none"><div class="label">{_e(words.kpi_label(kpi, lang))}</div>'
                          f'<div class="value">–</div>'
                          f'<div class="badge">{_e(charts.status_label(kpi, "none", lang))}</div></div>')
             continue
@@ -127,38 +127,38 @@ def _tiles(pack: Pack) -> str:
             good = (change > 0) == KPI_BY_ID[kpi].higher_is_better
             arrow = "▲" if change > 0 else "▼" if change < 0 else "="
             tone = "flat" if change == 0 else "good" if good else "bad"
-            delta = (f'<div class="delta {tone}">{arrow} {_e(i18n.kpi_change(change, kpi, lang))} '
-                     f'{_e(i18n.t("vs_previous", lang))}</div>')
+            delta = (f'<div class="delta {tone}">{arrow} {_e(formats.kpi_change(change, kpi, lang))} '
+                     f'{_e(words.t("vs_previous", lang))}</div>')
         tiles.append(
-            f'<div class="tile {r["status"]}"><div class="label">{_e(i18n.kpi_label(kpi, lang))}</div>'
-            f'<div class="value">{_e(i18n.kpi_value(r["value"], kpi, lang))}</div>{delta}'
+            f'<div class="tile {r["status"]}"><div class="label">{_e(words.kpi_label(kpi, lang))}</div>'
+            f'<div class="value">{_e(formats.kpi_value(r["value"], kpi, lang))}</div>{delta}'
             f'<div class="badge">{_e(charts.status_label(kpi, r["status"], lang))}</div>'
-            f'<div class="target">{_e(i18n.t("target", lang))} {_e(i18n.target_text(kpi, r["target"], lang))}</div></div>')
+            f'<div class="target">{_e(words.t("target", lang))} {_e(formats.target_text(kpi, r["target"], lang))}</div></div>')
     return "".join(tiles)
 
 
 def _brief(pack: Pack) -> str:
     lang = pack.lang
-    heading = f'<h2>{_e(i18n.t("what_changed", lang))} · {_e(pack.period_text)}</h2>'
+    heading = f'<h2>{_e(words.t("what_changed", lang))} · {_e(pack.period_text)}</h2>'
     if pack.changes.is_empty():
-        return heading + f'<p class="calm">✓ {_e(i18n.t("nothing_changed", lang))}</p>'
+        return heading + f'<p class="calm">✓ {_e(words.t("nothing_changed", lang))}</p>'
     items = "".join(
         f'<li class="{r["direction"]}"><span class="arrow">{"▼" if r["direction"] == "worse" else "▲"}</span>'
-        f'{_e(i18n.change_sentence(r, pack.granularity, lang))}</li>' for r in pack.changes.iter_rows(named=True))
-    return heading + f'<ul class="brief">{items}</ul><p class="note">{_e(i18n.t("what_changed_note", lang))}</p>'
+        f'{_e(sentences.change_sentence(r, pack.granularity, lang))}</li>' for r in pack.changes.iter_rows(named=True))
+    return heading + f'<ul class="brief">{items}</ul><p class="note">{_e(words.t("what_changed_note", lang))}</p>'
 
 
 def _league(pack: Pack) -> str:
-    """ui.tables.league's table; the KPIs missed become a count here (their names are in the workbook's matrix)."""
+    """present.tables.league's table; the KPIs missed become a count here (their names are in the workbook's matrix)."""
     lang = pack.lang
-    heading = f'<h2>{_e(i18n.t("league_title", lang))} · {_e(pack.period_text)}</h2>'
+    heading = f'<h2>{_e(words.t("league_title", lang))} · {_e(pack.period_text)}</h2>'
     if pack.league.is_empty():
-        return heading + f'<p>{_e(i18n.t("no_data", lang))}</p>'
+        return heading + f'<p>{_e(words.t("no_data", lang))}</p>'
     ranked = pack.league.sort("rank", "code", nulls_last=True)
-    missed = i18n.t("missed_kpis", lang)
+    missed = words.t("missed_kpis", lang)
     shown = tables.league(ranked, lang).with_columns(
         pl.Series(missed, [str(len(kpis)) for kpis in ranked["missed"]]))
-    zone_column = i18n.t("zone", lang)
+    zone_column = words.t("zone", lang)
     widths = "".join(f'<col style="width:{w}%">' for w in LEAGUE_WIDTHS)
     head = "".join(f"<th>{_e(c)}</th>" for c in shown.columns)
     body = []
@@ -172,24 +172,24 @@ def _league(pack: Pack) -> str:
 
 def _zone_strip(pack: Pack) -> str:
     lang = pack.lang
-    heading = f'<h2>{_e(i18n.t("zone_strip", lang))}</h2>'
+    heading = f'<h2>{_e(words.t("zone_strip", lang))}</h2>'
     if pack.zone_strip.is_empty():
-        return heading + f'<p>{_e(i18n.t("no_data", lang))}</p>'
+        return heading + f'<p>{_e(words.t("no_data", lang))}</p>'
     legend = " · ".join(charts.zone_label(z, lang) for z in ("green", "yellow", "red", "none"))
     return (heading + _chart(charts.zone_strip(pack.zone_strip, pack.granularity, lang))
-            + f'<p class="note">{_e(i18n.kpi_label(COMPLIANCE_INDEX, lang))}: {_e(legend)}</p>')
+            + f'<p class="note">{_e(words.kpi_label(COMPLIANCE_INDEX, lang))}: {_e(legend)}</p>')
 
 
 def _funnel(pack: Pack) -> str:
     """The funnel beside a table of its verdicts: on paper only the flagged branches are named in the chart."""
     lang, kpi = pack.lang, pack.funnel_kpi
-    heading = f'<h2>{_e(s("funnel_title", lang, kpi=i18n.kpi_label(kpi, lang)))}</h2>'
+    heading = f'<h2>{_e(s("funnel_title", lang, kpi=words.kpi_label(kpi, lang)))}</h2>'
     judged = pack.funnel
     if judged.is_empty():
-        return heading + f'<p>{_e(i18n.t("no_data", lang))}</p>'
+        return heading + f'<p>{_e(words.t("no_data", lang))}</p>'
     figure = charts.funnel_plot(judged, pack.funnel_curve, kpi, lang)
     # Names of branches consistent with the region would pile up on each other; the table names them.
-    figure.update_traces(selector={"name": i18n.t("verdict_consistent", lang)}, mode="markers")
+    figure.update_traces(selector={"name": words.t("verdict_consistent", lang)}, mode="markers")
     # Flagged names lean away from the nearer edge, so a branch on the right keeps its whole name on the page.
     middle = pack.funnel_curve["denominator"].max() / 2
     for trace in figure.data:
@@ -201,18 +201,18 @@ def _funnel(pack: Pack) -> str:
     rows = sorted(judged.iter_rows(named=True), key=lambda r: (order.get(r["verdict"], 3), r["rate"]))
     body = "".join(
         f'<tr class="{r["verdict"]}"><td>{_e(r["name"])}</td>'
-        f'<td class="num">{_e(i18n.kpi_value(r["value"], kpi, lang))}</td>'
-        f'<td class="num">{_e(i18n.number(r["numerator"], 0, lang))}/{_e(i18n.number(r["denominator"], 0, lang))}</td>'
-        f'<td>{VERDICT_SYMBOLS.get(r["verdict"], "")} {_e(i18n.t("verdict_" + r["verdict"], lang))}</td></tr>'
+        f'<td class="num">{_e(formats.kpi_value(r["value"], kpi, lang))}</td>'
+        f'<td class="num">{_e(formats.number(r["numerator"], 0, lang))}/{_e(formats.number(r["denominator"], 0, lang))}</td>'
+        f'<td>{VERDICT_SYMBOLS.get(r["verdict"], "")} {_e(words.t("verdict_" + r["verdict"], lang))}</td></tr>'
         for r in rows)
-    table = (f'<table class="verdicts"><thead><tr><th>{_e(i18n.t("branch", lang))}</th>'
-             f'<th>{_e(i18n.t("value", lang))}</th><th>n</th><th></th></tr></thead><tbody>{body}</tbody></table>')
+    table = (f'<table class="verdicts"><thead><tr><th>{_e(words.t("branch", lang))}</th>'
+             f'<th>{_e(words.t("value", lang))}</th><th>n</th><th></th></tr></thead><tbody>{body}</tbody></table>')
     phi = judged["phi"][0]
-    spread = f'<p class="note">{_e(i18n.t("overdispersed", lang, phi=i18n.number(phi, 1, lang)))}</p>' \
+    spread = f'<p class="note">{_e(words.t("overdispersed", lang, phi=formats.number(phi, 1, lang)))}</p>' \
         if phi is not None and phi > 1 else ""
     return (heading + f'<div class="side-by-side"><div>{_chart(figure, FUNNEL_WIDTH, FUNNEL_HEIGHT)}</div>'
             f'<div>{table}</div></div>{spread}'
-            f'<p class="note">{_e(i18n.t("evaluation_note", lang).replace("**", ""))}</p>')
+            f'<p class="note">{_e(words.t("evaluation_note", lang).replace("**", ""))}</p>')
 
 
 def _funnel_range(pack: Pack) -> list[float]:
@@ -233,7 +233,7 @@ def _follow_ups(pack: Pack) -> str:
     if frame.is_empty():
         return heading + f'<p class="calm">{_e(s("no_follow_ups", lang))}</p>'
     today = pack.generated_at.date()
-    columns = [i18n.t("branch", lang), s("topic", lang), s("agreed", lang), s("owner", lang), s("due_date", lang),
+    columns = [words.t("branch", lang), s("topic", lang), s("agreed", lang), s("owner", lang), s("due_date", lang),
                s("status", lang), s("recovery", lang)]
     head = "".join(f"<th>{_e(c)}</th>" for c in columns)
     widths = "".join(f'<col style="width:{w}%">' for w in FOLLOW_UP_WIDTHS)
@@ -241,12 +241,12 @@ def _follow_ups(pack: Pack) -> str:
     for r in frame.iter_rows(named=True):
         state = due_state(r["due_date"], today)
         zone = {"overdue": "red", "soon": "yellow", "later": "none"}[state]
-        topic = r["topic"] + (f" ({i18n.kpi_label(r['kpi'], lang)})" if r["kpi"] in KPI_BY_ID else "")
+        topic = r["topic"] + (f" ({words.kpi_label(r['kpi'], lang)})" if r["kpi"] in KPI_BY_ID else "")
         body.append(
             f'<tr><td>{_e(r.get("name") or r["branch_code"])}</td><td>{_e(topic)}</td><td>{_e(r["agreed"])}</td>'
-            f'<td>{_e(r["owner"])}</td><td class="zone {zone}">{_e(i18n.date_long(r["due_date"], lang))}<br>'
-            f'{_e(s("due_" + state, lang))}</td><td>{_e(i18n.code_label(r["status"], lang))}</td>'
-            f'<td>{_e(i18n.recovery_text(r, lang))}</td></tr>')
+            f'<td>{_e(r["owner"])}</td><td class="zone {zone}">{_e(formats.date_long(r["due_date"], lang))}<br>'
+            f'{_e(s("due_" + state, lang))}</td><td>{_e(words.code_label(r["status"], lang))}</td>'
+            f'<td>{_e(sentences.recovery_text(r, lang))}</td></tr>')
     return heading + (f'<table class="follow-ups"><colgroup>{widths}</colgroup><thead><tr>{head}</tr></thead>'
                       f'<tbody>{"".join(body)}</tbody></table>')
 
@@ -264,7 +264,7 @@ def _chart(figure: go.Figure, width: int = CHART_WIDTH, height: int | None = Non
 def _footer(pack: Pack) -> str:
     """Every page says what it is and how fresh its data is (a page forwarded alone still does)."""
     text = _e(f"Pantau · {pack.region_name} · {pack.period_text} · {s('cutoff', pack.lang)} "
-              f"{i18n.date_long(pack.up_to, pack.lang)}")
+              f"{formats.date_long(pack.up_to, pack.lang)}")
     return (f'<div style="font-size:9px;font-family:DejaVu Sans,sans-serif;width:100%;padding:0 11mm;'
             f'display:flex;justify-content:space-between;color:#444"><span>{text}</span>'
             f'<span>{_e(s("page", pack.lang))} <span class="pageNumber"></span>/<span class="totalPages"></span>'

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import polars as pl
@@ -16,10 +17,10 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from etl.catalogue import COMPLIANCE_INDEX, KPI_BY_ID
+from etl.contract import FORMULA_START
+from present import charts, formats, sentences, words
+from present.charts import ZONE_SYMBOLS, zone_label
 from report.content import Pack, due_state, filter_lines, s
-from ui import charts, i18n
-from ui.blocks import FORMULA_STARTS
-from ui.charts import ZONE_SYMBOLS, zone_label
 
 FILLS = {"green": ("#C6EFCE", "#006100"), "yellow": ("#FFEB9C", "#7A4A00"), "red": ("#FFC7CE", "#9C0006")}
 UNIT_FORMATS = {"share": "0.0%", "ratio": "0.00", "count": "0", "index": "0.0"}
@@ -103,7 +104,7 @@ class _Book:
             ws.write_blank(row, col, None, self.fmt(**props))
             return
         value = str(value)
-        if value.startswith(FORMULA_STARTS):
+        if re.match(FORMULA_START, value):
             props = {**props, "quote_prefix": True}
         ws.write_string(row, col, value, self.fmt(**props))
 
@@ -139,9 +140,9 @@ class _Book:
     def heading(self, ws: Worksheet, pack: Pack, title: str) -> None:
         """Title and the filter line every sheet starts with (so a printed or forwarded sheet says what it is)."""
         self.text(ws, 0, 0, f"{title} · {pack.region_name} · {pack.period_text}", **TITLE)
-        self.text(ws, 1, 0, f"{s('cutoff', pack.lang)} {i18n.date_long(pack.up_to, pack.lang)} · "
-                            f"{i18n.t('branches', pack.lang)}: "
-                            f"{', '.join(pack.selected_names) or i18n.t('all_branches', pack.lang)}",
+        self.text(ws, 1, 0, f"{s('cutoff', pack.lang)} {formats.date_long(pack.up_to, pack.lang)} · "
+                            f"{words.t('branches', pack.lang)}: "
+                            f"{', '.join(pack.selected_names) or words.t('all_branches', pack.lang)}",
                   italic=True, font_color="#555555")
 
     def fill_rule(self, ws: Worksheet, first: tuple[int, int], last: tuple[int, int], formula: str, zone: str):
@@ -174,18 +175,18 @@ def _summary(book: _Book, pack: Pack) -> None:
         book.text(ws, row, 1, value)
         row += 1
     if not pack.complete:
-        book.text(ws, row, 0, s("incomplete_note", lang, up_to=i18n.date_long(pack.up_to, lang)),
+        book.text(ws, row, 0, s("incomplete_note", lang, up_to=formats.date_long(pack.up_to, lang)),
                   italic=True, font_color=FILLS["red"][1])
         row += 1
     row += 1
     book.text(ws, row, 0, s("all_kpis", lang), bold=True, font_size=13)
     frame = pack.headline
-    columns = [(i18n.t("kpi", lang), 38), (i18n.t("value", lang), 14), (i18n.t("previous_value", lang), 16),
-               (i18n.t("change", lang), 14), (i18n.t("target", lang), 14), (s("status", lang), 26)]
+    columns = [(words.t("kpi", lang), 38), (words.t("value", lang), 14), (words.t("previous_value", lang), 16),
+               (words.t("change", lang), 14), (words.t("target", lang), 14), (s("status", lang), 26)]
     first = book.table(ws, row + 1, "Headline", columns, frame.height)
     for i, r in enumerate(frame.iter_rows(named=True)):
         kpi = r["kpi"]
-        book.text(ws, first + i, 0, i18n.kpi_label(kpi, lang), bold=kpi == COMPLIANCE_INDEX)
+        book.text(ws, first + i, 0, words.kpi_label(kpi, lang), bold=kpi == COMPLIANCE_INDEX)
         book.number(ws, first + i, 1, r["value"], kpi_format(kpi, lang))
         book.number(ws, first + i, 2, r["previous"], kpi_format(kpi, lang))
         book.number(ws, first + i, 3, r["change"], change_format(kpi, lang))
@@ -197,18 +198,18 @@ def _summary(book: _Book, pack: Pack) -> None:
 def _league(book: _Book, pack: Pack) -> None:
     lang = pack.lang
     ws = book.sheet(s("sheet_league", lang))
-    book.heading(ws, pack, i18n.t("league_title", lang))
+    book.heading(ws, pack, words.t("league_title", lang))
     frame = pack.league.sort("rank", "code", nulls_last=True)
-    columns = [(i18n.t("rank", lang), 11), (s("code", lang), 9), (i18n.t("branch", lang), 26),
-               (i18n.kpi_label(COMPLIANCE_INDEX, lang), 14), (i18n.t("zone", lang), 13),
-               (i18n.t("change", lang), 13), (s("previous_index", lang), 13), (s("previous_rank", lang), 13),
-               (i18n.t("rank_change", lang), 12), (i18n.t("worse_than_region", lang), 34),
-               (i18n.t("better_than_region", lang), 34), (i18n.t("missed_kpis", lang), 48),
+    columns = [(words.t("rank", lang), 11), (s("code", lang), 9), (words.t("branch", lang), 26),
+               (words.kpi_label(COMPLIANCE_INDEX, lang), 14), (words.t("zone", lang), 13),
+               (words.t("change", lang), 13), (s("previous_index", lang), 13), (s("previous_rank", lang), 13),
+               (words.t("rank_change", lang), 12), (words.t("worse_than_region", lang), 34),
+               (words.t("better_than_region", lang), 34), (words.t("missed_kpis", lang), 48),
                (s("missed_count", lang), 11)]
     first = book.table(ws, 3, "League", columns, frame.height)
 
     def labels(kpis: list[str] | None) -> str:
-        return ", ".join(i18n.kpi_label(k, lang) for k in kpis or []) or "–"
+        return ", ".join(words.kpi_label(k, lang) for k in kpis or []) or "–"
 
     index_format = kpi_format(COMPLIANCE_INDEX, lang)
     for i, r in enumerate(frame.iter_rows(named=True)):
@@ -247,11 +248,11 @@ def _matrix(book: _Book, pack: Pack) -> None:
     kpis = frame.sort("kpi_order")["kpi"].unique(maintain_order=True).to_list()
     codes = frame.sort(pl.col("level") == "branch", "code").select("code", "name").unique(maintain_order=True)
     cells = {(r["code"], r["kpi"]): r for r in frame.iter_rows(named=True)}
-    book.text(ws, 2, 0, s("matrix_note", lang, green=i18n.number(pack.green_from, 0, lang),
-                          yellow=i18n.number(pack.yellow_from, 0, lang)), italic=True)
+    book.text(ws, 2, 0, s("matrix_note", lang, green=formats.number(pack.green_from, 0, lang),
+                          yellow=formats.number(pack.yellow_from, 0, lang)), italic=True)
     target_row, header_row = 3, 4
-    book.text(ws, target_row, 1, i18n.t("target", lang), bold=True, align="right")
-    columns = [(s("code", lang), 9), (i18n.t("branch", lang), 26)] + [(i18n.kpi_label(k, lang), 13) for k in kpis]
+    book.text(ws, target_row, 1, words.t("target", lang), bold=True, align="right")
+    columns = [(s("code", lang), 9), (words.t("branch", lang), 26)] + [(words.kpi_label(k, lang), 13) for k in kpis]
     first = book.table(ws, header_row, "Matrix", columns, codes.height)
     ws.set_row(header_row, 64)
     last = first + max(codes.height, 1) - 1
@@ -287,24 +288,24 @@ def _matrix(book: _Book, pack: Pack) -> None:
 def _changes(book: _Book, pack: Pack) -> None:
     lang = pack.lang
     ws = book.sheet(s("sheet_changes", lang))
-    book.heading(ws, pack, i18n.t("what_changed", lang))
-    book.text(ws, 2, 0, i18n.t("what_changed_note", lang), italic=True)
+    book.heading(ws, pack, words.t("what_changed", lang))
+    book.text(ws, 2, 0, words.t("what_changed_note", lang), italic=True)
     frame = pack.changes
     columns = [(s("direction", lang), 13), (s("sentence", lang), 80), (s("level", lang), 10), (s("code", lang), 9),
-               (i18n.t("branch", lang), 24), (i18n.t("kpi", lang), 30), (i18n.t("previous_value", lang), 14),
-               (i18n.t("value", lang), 12), (i18n.t("target", lang), 12), (i18n.t("meets", lang), 14),
+               (words.t("branch", lang), 24), (words.t("kpi", lang), 30), (words.t("previous_value", lang), 14),
+               (words.t("value", lang), 12), (words.t("target", lang), 12), (words.t("meets", lang), 14),
                (s("p_value", lang), 11), (s("streak", lang), 14), (s("branches_alike", lang), 12)]
     first = book.table(ws, 4, "Changes", columns, frame.height)
     if frame.is_empty():
-        book.text(ws, first, 1, i18n.t("nothing_changed", lang))
+        book.text(ws, first, 1, words.t("nothing_changed", lang))
     for i, r in enumerate(frame.iter_rows(named=True)):
         row, kpi = first + i, r["kpi"]
         book.text(ws, row, 0, s(r["direction"], lang))
-        book.text(ws, row, 1, i18n.change_sentence(r, pack.granularity, lang), text_wrap=True, valign="top")
+        book.text(ws, row, 1, sentences.change_sentence(r, pack.granularity, lang), text_wrap=True, valign="top")
         book.text(ws, row, 2, s(f"level_{r['level']}", lang))
         book.text(ws, row, 3, r["code"])
         book.text(ws, row, 4, r["name"])
-        book.text(ws, row, 5, i18n.kpi_label(kpi, lang))
+        book.text(ws, row, 5, words.kpi_label(kpi, lang))
         book.number(ws, row, 6, r["before"], kpi_format(kpi, lang))
         book.number(ws, row, 7, r["value"], kpi_format(kpi, lang))
         book.number(ws, row, 8, r["target"], kpi_format(kpi, lang))
@@ -327,7 +328,7 @@ def _follow_ups(book: _Book, pack: Pack) -> None:
     ws = book.sheet(s("sheet_follow_ups", lang))
     book.heading(ws, pack, pack.follow_ups_title)
     frame = pack.follow_ups.sort("due_date", "follow_up_id")
-    columns = [(s("id", lang), 6), (s("code", lang), 9), (i18n.t("branch", lang), 24), (i18n.t("kpi", lang), 28),
+    columns = [(s("id", lang), 6), (s("code", lang), 9), (words.t("branch", lang), 24), (words.t("kpi", lang), 28),
                (s("topic", lang), 30), (s("agreed", lang), 44), (s("owner", lang), 20), (s("raised_in", lang), 22),
                (s("due_date", lang), 13), (s("due_state", lang), 22), (s("status", lang), 12),
                (s("weeks_since", lang), 10), (s("weeks_met", lang), 12), (s("latest_value", lang), 13),
@@ -343,15 +344,15 @@ def _follow_ups(book: _Book, pack: Pack) -> None:
         book.number(ws, row, 0, r["follow_up_id"], "0")
         book.text(ws, row, 1, r["branch_code"])
         book.text(ws, row, 2, r.get("name") or r["branch_code"])
-        book.text(ws, row, 3, i18n.kpi_label(kpi, lang) if kpi in KPI_BY_ID else (kpi or "–"), **wrap)
+        book.text(ws, row, 3, words.kpi_label(kpi, lang) if kpi in KPI_BY_ID else (kpi or "–"), **wrap)
         book.text(ws, row, 4, r["topic"], **wrap)
         book.text(ws, row, 5, r["agreed"], **wrap)
         book.text(ws, row, 6, r["owner"])
-        book.text(ws, row, 7, i18n.period_label(r["raised_period"], r["granularity"], lang)
+        book.text(ws, row, 7, formats.period_label(r["raised_period"], r["granularity"], lang)
                   if r["raised_period"] else None)
         book.date(ws, row, 8, r["due_date"])
         book.text(ws, row, 9, s(f"due_{due_state(r['due_date'], today)}", lang))
-        book.text(ws, row, 10, i18n.code_label(r["status"], lang))
+        book.text(ws, row, 10, words.code_label(r["status"], lang))
         book.number(ws, row, 11, r.get("weeks_since"), "0")
         book.number(ws, row, 12, r.get("weeks_met"), "0")
         book.number(ws, row, 13, r.get("latest_value"), kpi_format(kpi, lang) if kpi in KPI_BY_ID else None)

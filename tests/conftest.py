@@ -1,6 +1,7 @@
 """Shared fixtures: fresh databases (SQLite always, PostgreSQL when reachable) and raw-file helpers."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 from pathlib import Path
@@ -93,8 +94,20 @@ def browser():
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "reliability: the slow fault and fuzz suite (`make verify`), left out of `make test`")
+    config.addinivalue_line(
+        "markers", "dates: depends on the calendar (the demo, due dates, load times); `make test-dates` runs these "
+                   "again with the clock moved to other days")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The unit layer (quick, and full of calendars) and every test that reads the demo region depend on dates."""
+    unit = Path(__file__).parent / "unit"
+    for item in items:
+        if "demo_db_url" in getattr(item, "fixturenames", ()) or unit in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.dates)
 
 
 def pytest_report_header(config):
     reason = _postgres_reachable()
-    return reason or f"PostgreSQL tests run against {POSTGRES_ADMIN_URL}"
+    clock = f"clock: {dt.datetime.now():%Y-%m-%d %H:%M}"
+    return [reason or f"PostgreSQL tests run against {POSTGRES_ADMIN_URL}", clock]

@@ -5,13 +5,12 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from ui.i18n import t
+from present.tables import csv_text, inert_text
+from present.words import t
 
 ZONE_BADGE = {"green": ("green", ":material/check_circle:"), "yellow": ("yellow", ":material/warning:"),
               "red": ("red", ":material/cancel:"), "none": ("gray", ":material/remove:")}
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
-# What makes a spreadsheet read a cell as a formula (OWASP, CSV injection): such text gets a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def header(title_key: str, question_key: str, **values) -> None:
@@ -33,13 +32,6 @@ def has_rows(frame: pl.DataFrame) -> bool:
     return True
 
 
-def inert_text(frame: pl.DataFrame) -> pl.DataFrame:
-    """Text that starts like a formula, prefixed with an apostrophe, so no spreadsheet runs it when opened."""
-    text = pl.col(pl.String)
-    pattern = "^[" + "".join(FORMULA_STARTS).replace("-", "\\-") + "]"
-    return frame.with_columns(pl.when(text.str.contains(pattern)).then("'" + text).otherwise(text).name.keep())
-
-
 def table(frame: pl.DataFrame, key: str, column_config: dict | None = None, select_rows: bool = False,
           height: int | str = "auto"):
     """A dataframe with a CSV download underneath; optionally lets the user pick one row.
@@ -53,13 +45,6 @@ def table(frame: pl.DataFrame, key: str, column_config: dict | None = None, sele
     st.download_button(t("download_csv"), lambda: csv_text(frame), file_name=f"pantau_{key}.csv", mime="text/csv",
                        key=f"{key}_csv", icon=":material/download:")
     return state
-
-
-def csv_text(frame: pl.DataFrame) -> str:
-    """A table's CSV download: text made inert, and lists (sparklines) as space-separated values."""
-    flat = inert_text(frame).with_columns(
-        pl.col(pl.List(pl.Float64)).list.eval(pl.element().round(4).cast(pl.String)).list.join(" "))
-    return flat.write_csv()
 
 
 def own_records_note(branch_name: str | None) -> None:

@@ -14,8 +14,10 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from ui import i18n, queries
-from ui.i18n import t
+from present import formats, words
+from present.words import t
+from service import reference
+from ui import session
 
 ENTRY = Path(__file__).resolve().parent.parent / "dashboard.py"
 DRILL_KEY = "drill_branch"
@@ -34,7 +36,7 @@ class Filters:
 
     @property
     def period_text(self) -> str:
-        return i18n.period_label(self.period, self.granularity, self.lang)
+        return formats.period_label(self.period, self.granularity, self.lang)
 
 
 URL_READ_KEY = "url_read"
@@ -72,10 +74,11 @@ def default_value(key: str, allowed: list, fallback) -> None:
 def language_switch() -> str:
     """The language switch, first in the sidebar, because every other label depends on it."""
     read_url_once()
-    default_value("lang", list(i18n.LANGUAGES), i18n.DEFAULT_LANGUAGE)
-    lang = st.sidebar.segmented_control("Bahasa / Language", list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get,
+    default_value("lang", list(words.LANGUAGES), words.DEFAULT_LANGUAGE)
+    lang = st.sidebar.segmented_control("Bahasa / Language", list(words.LANGUAGES), format_func=words.LANGUAGES.get,
                                         key="lang", required=True)
     mirror("lang", lang)
+    words.set_language(lang)  # for this script run's thread: every word drawn from here on is in `lang`
     return lang
 
 
@@ -87,7 +90,7 @@ def sidebar(lang: str) -> Filters | None:
     default_value("g", ["week", "month"], "week")
     granularity = side.segmented_control(t("granularity", lang), ["week", "month"], format_func=lambda g: t(g, lang),
                                          key="g", required=True)
-    all_branches = queries.branches()
+    all_branches = reference.branches(session.reader())
     regions = all_branches.select("region_code", "region_name").unique(maintain_order=True)
     if regions.is_empty():
         return None
@@ -111,16 +114,16 @@ def sidebar(lang: str) -> Filters | None:
 
 
 def _period_picker(granularity: str, lang: str) -> dt.date | None:
-    frame = queries.periods(granularity)
+    frame = reference.periods(session.reader(), granularity)
     if frame.is_empty():
         return None
     options = [d.isoformat() for d in frame["period_start"]]
     incomplete = {d.isoformat() for d, complete in frame.select("period_start", "complete").iter_rows() if not complete}
     # A week picked before switching to months (or an old URL) falls back to the last complete period.
-    default_value("p", options, queries.default_period(granularity).isoformat())
+    default_value("p", options, reference.default_period(session.reader(), granularity).isoformat())
 
     def label(iso: str) -> str:
-        text = i18n.period_label(dt.date.fromisoformat(iso), granularity, lang)
+        text = formats.period_label(dt.date.fromisoformat(iso), granularity, lang)
         return f"{text} ({t('incomplete', lang)})" if iso in incomplete else text
 
     picked = st.sidebar.selectbox(t("period", lang), options, format_func=label, key="p")
@@ -179,6 +182,6 @@ def current() -> Filters:
 
 def freshness_line(lang: str) -> str:
     """`Data sampai Minggu, 16 Nov 2026, dimuat 17 Nov 2026 06.00.`"""
-    fresh = queries.freshness()
-    return t("freshness", lang, up_to=i18n.date_long(fresh["up_to"], lang),
-             loaded=i18n.datetime_short(fresh["loaded_at"], lang))
+    fresh = reference.freshness(session.reader())
+    return t("freshness", lang, up_to=formats.date_long(fresh["up_to"], lang),
+             loaded=formats.datetime_short(fresh["loaded_at"], lang))

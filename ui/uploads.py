@@ -14,9 +14,12 @@ from pathlib import Path
 
 import polars as pl
 
-from etl.pipeline import Progress, run_etl
+from etl.pipeline import Progress
 from etl.settings import DATA_DIR
-from ui import auth, i18n, queries
+from present import formats, words
+from service import commands
+from service.access import OutOfScope
+from ui import session
 
 UPLOAD_DIR = DATA_DIR / "uploads"
 ACCEPTED_TYPES = ["csv", "xlsx", "parquet"]
@@ -43,9 +46,9 @@ def safe_upload_name(name: str, lang: str | None = None) -> str:
     # Control and other invisible characters (NUL, line breaks, direction marks) have no place in a file name.
     last = "".join(ch for ch in last if unicodedata.category(ch)[0] != "C").strip()
     if not last or last.startswith("."):
-        raise UploadRefused(i18n.t("upload_bad_name", lang, name=_printable(name)))
+        raise UploadRefused(words.t("upload_bad_name", lang, name=_printable(name)))
     if len(last.encode("utf-8")) > MAX_NAME_BYTES:
-        raise UploadRefused(i18n.t("upload_long_name", lang, name=_printable(name)[:60] + "…"))
+        raise UploadRefused(words.t("upload_long_name", lang, name=_printable(name)[:60] + "…"))
     return last
 
 
@@ -58,14 +61,14 @@ def upload_size_mb(upload) -> float:
 def oversized(files: list, limit_mb: float | None = None, lang: str | None = None) -> list[str]:
     """One message per file larger than the upload limit, for the page to show before anything loads."""
     limit = MAX_UPLOAD_MB if limit_mb is None else limit_mb
-    return [i18n.t("upload_too_large", lang, name=_printable(f.name), size=i18n.number(upload_size_mb(f), 1, lang),
-                   limit=i18n.number(limit, 0, lang))
+    return [words.t("upload_too_large", lang, name=_printable(f.name), size=formats.number(upload_size_mb(f), 1, lang),
+                   limit=formats.number(limit, 0, lang))
             for f in files if upload_size_mb(f) > limit]
 
 
 def save_uploads(files: list, folder: Path, lang: str | None = None) -> tuple[list[Path], list[dict]]:
     """Save each acceptable file in `folder`; a failed result row for each file refused, with the reason."""
-    lang = lang or i18n.current_language()
+    lang = lang or words.current_language()
     folder.mkdir(parents=True, exist_ok=True)
     saved: list[Path] = []
     refused: list[dict] = []
@@ -73,7 +76,7 @@ def save_uploads(files: list, folder: Path, lang: str | None = None) -> tuple[li
         try:
             name = safe_upload_name(upload.name, lang)
             if name in {p.name for p in saved}:
-                raise UploadRefused(i18n.t("upload_same_name", lang, name=name))
+                raise UploadRefused(words.t("upload_same_name", lang, name=name))
             too_large = oversized([upload], lang=lang)
             if too_large:
                 raise UploadRefused(too_large[0])
@@ -91,12 +94,13 @@ def save_uploads(files: list, folder: Path, lang: str | None = None) -> tuple[li
 
 def load_uploaded(files: list, progress: Progress, lang: str | None = None) -> pl.DataFrame:
     """Save the uploaded files in a folder of their own, run the ETL on it, and return one row per file."""
-    if not queries.viewer().may_upload:
-        raise auth.OutOfScope("upload")
+    reader = session.reader()
+    if not reader.viewer.may_upload:  # before anything is saved; commands.load_files checks again
+        raise OutOfScope("upload")
     folder = UPLOAD_DIR / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     _, refused = save_uploads(files, folder, lang)
-    result = run_etl(folder, queries.engine(), progress=progress)
-    queries.clear_caches()
+    result = commands.load_files(reader, folder, progress)
+    session.clear_caches()
     rows = [_result_row(b.file_name, b.status, b.rows_read, b.rows_loaded, b.rows_quarantined, b.message)
             for b in result.batches]
     rows += [_result_row(name, "skipped") for name in result.skipped]

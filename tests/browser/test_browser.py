@@ -19,10 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from present.words import t
 from tests.conftest import CHROMIUM
-
-from ui.i18n import t
-
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"

@@ -19,8 +19,8 @@ import pytest
 
 from etl.db import make_engine
 from etl.users import add_user
-from tests.conftest import CHROMIUM
 from tests.browser.test_browser import SCREENSHOTS, _free_port, _wait_for_app
+from tests.conftest import CHROMIUM
 from tests.ui_db import copy_of_demo
 
 ROOT = Path(__file__).resolve().parents[2]

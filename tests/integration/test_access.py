@@ -110,17 +110,19 @@ def _records_probe():
 
     import streamlit as st
 
-    from ui import queries
+    from service import claims, complaints, data, marts, reference
+    from ui import session
 
-    period, codes = queries.default_period("month"), ("BTN01", "BTN02", "BTN03")
+    r = session.reader()
+    period, codes = reference.default_period(r, "month"), ("BTN01", "BTN02", "BTN03")
     start = period - dt.timedelta(days=180)
     st.session_state["out"] = {
-        "complaint_branches": sorted(set(queries.complaint_records(codes, start, period, "month")["branch_code"])),
-        "claim_branches": sorted(set(queries.claim_records(codes, start, period, "month")["branch_code"])),
-        "other_branch_claims": queries.claim_records(("BTN01",), start, period, "month").height,
-        "searched": queries.search_complaints(("BTN01",), period, "month", "").height,
-        "quarantine": "".join(queries.quarantine_samples("complaints", "bad_code", 50)["raw_values"]),
-        "kpi_branches": queries.kpi_values("month", "BTN", period, period)["code"].n_unique(),
+        "complaint_branches": sorted(set(complaints.complaint_records(r, codes, start, period, "month")["branch_code"])),
+        "claim_branches": sorted(set(claims.claim_records(r, codes, start, period, "month")["branch_code"])),
+        "other_branch_claims": claims.claim_records(r, ("BTN01",), start, period, "month").height,
+        "searched": complaints.search_complaints(r, ("BTN01",), period, "month", "").height,
+        "quarantine": "".join(data.quarantine_samples(r, "complaints", "bad_code", 50)["raw_values"]),
+        "kpi_branches": marts.kpi_values(r, "month", "BTN", period, period)["code"].n_unique(),
     }
 
 
@@ -142,17 +144,20 @@ def test_a_regional_head_gets_every_record_of_the_region(access_db):
 def _other_region_probe():
     import streamlit as st
 
-    from ui import auth, queries
+    from service import complaints, marts, queue, reference
+    from service.access import OutOfScope
+    from ui import session
 
-    period = queries.default_period("week") if queries.periods("week").height else None
-    out = {"regions": sorted(set(queries.branches()["region_code"]))}
+    r = session.reader()
+    period = reference.default_period(r, "week") if reference.periods(r, "week").height else None
+    out = {"regions": sorted(set(reference.branches(r)["region_code"]))}
     try:
-        queries.kpi_values("week", "BTN", period, period)
+        marts.kpi_values(r, "week", "BTN", period, period)
         out["kpis"] = "served"
-    except auth.OutOfScope:
+    except OutOfScope:
         out["kpis"] = "refused"
-    out["tickets"] = queries.tickets(("BTN01", "BTN02"), period, "week").height
-    out["complaints"] = queries.complaint_records(("BTN01",), period, period, "week").height
+    out["tickets"] = queue.tickets(r, ("BTN01", "BTN02"), period, "week").height
+    out["complaints"] = complaints.complaint_records(r, ("BTN01",), period, period, "week").height
     st.session_state["out"] = out
 
 
@@ -168,16 +173,18 @@ def _follow_up_probe():
 
     import streamlit as st
 
-    from ui import auth, queries
+    from service import commands
+    from service.access import OutOfScope
+    from ui import session
 
     out = {}
     for branch in ("BTN02", "BTN01"):
         try:
-            queries.add_follow_up(branch_code=branch, kpi=None, topic="Loket kosong", agreed="Tambah petugas",
+            commands.add_follow_up(session.reader(), branch_code=branch, kpi=None, topic="Loket kosong", agreed="Tambah petugas",
                                   owner="Budi", due_date=dt.date(2026, 11, 30), granularity="week",
                                   raised_period=dt.date(2026, 11, 9), created_by="Budi")
             out[branch] = "created"
-        except auth.OutOfScope:
+        except OutOfScope:
             out[branch] = "refused"
     st.session_state["out"] = out
 

@@ -5,7 +5,7 @@ import polars as pl
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from ui.blocks import csv_text, inert_text
+from present.tables import csv_text, inert_text
 
 HOSTILE = ["=HYPERLINK(\"http://x\",\"klik\")", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd",
            "\t=1+1", "\r=1+1"]

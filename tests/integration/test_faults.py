@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 import polars as pl
-from polars.testing import assert_frame_equal
 import pytest
+from polars.testing import assert_frame_equal
 from sqlalchemy import Engine, func, inspect, select
 
 from etl.db import read_frame

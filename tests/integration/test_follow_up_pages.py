@@ -8,8 +8,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from etl.db import make_engine
+from service import follow_ups, reference
+from service.reader import Reader
 from tests.ui_db import copy_of_demo
-from ui import filters, queries
+from ui import filters
 
 ENTRY = str(Path(__file__).resolve().parents[2] / "dashboard.py")
 
@@ -17,10 +20,13 @@ ENTRY = str(Path(__file__).resolve().parents[2] / "dashboard.py")
 @pytest.fixture
 def own_demo(demo_db_url, tmp_path, monkeypatch):
     """A private copy of the demo database, so items written here stay out of other tests."""
-    monkeypatch.setenv("DATABASE_URL", copy_of_demo(demo_db_url, tmp_path / "demo.db"))
+    url = copy_of_demo(demo_db_url, tmp_path / "demo.db")
+    monkeypatch.setenv("DATABASE_URL", url)
     st.cache_resource.clear()
     st.cache_data.clear()
-    yield
+    engine = make_engine(url)
+    yield Reader.for_process(engine, "tests")
+    engine.dispose()
     st.cache_resource.clear()
     st.cache_data.clear()
 
@@ -48,24 +54,24 @@ def create_from_flag(at: AppTest, branch: str, kpi: str, period: dt.date, name: 
 
 def test_a_follow_up_from_a_flag_is_prefilled_and_shows_in_the_meeting(own_demo):
     at = app_on("weekly")
-    period = queries.default_period("week")
+    period = reference.default_period(own_demo, "week")
     at = create_from_flag(at, "BTN03", "wait_within_sop", period)
     assert not at.exception, at.exception
     assert any("#1" in s.value for s in at.success), [s.value for s in at.success]
-    items = queries.follow_up_list("BTN")
+    items = follow_ups.follow_up_list(own_demo, "BTN")
     item = items.row(0, named=True)
     assert (item["branch_code"], item["kpi"], item["raised_period"], item["created_by"]) == (
         "BTN03", "wait_within_sop", period, "Kakanwil")
-    assert item["due_date"] == queries.meeting_week_end(period, "week") + dt.timedelta(days=7)
+    assert item["due_date"] == follow_ups.meeting_week_end(period, "week") + dt.timedelta(days=7)
     # At the next meeting (a week later) the item is due and shows on the weekly page.
-    due = queries.open_follow_ups("BTN", period + dt.timedelta(weeks=1), "week")
+    due = follow_ups.open_follow_ups(own_demo, "BTN", period + dt.timedelta(weeks=1), "week")
     assert due["follow_up_id"].to_list() == [1]
-    assert queries.open_follow_ups("BTN", period - dt.timedelta(weeks=1), "week").is_empty()
+    assert follow_ups.open_follow_ups(own_demo, "BTN", period - dt.timedelta(weeks=1), "week").is_empty()
 
 
 def test_two_editors_of_one_item_do_not_overwrite_each_other(own_demo):
     at = app_on("weekly")
-    create_from_flag(at, "BTN01", "counter_staffing", queries.default_period("week"))
+    create_from_flag(at, "BTN01", "counter_staffing", reference.default_period(own_demo, "week"))
     first, second = app_on("follow_ups"), app_on("follow_ups")
     for editor, name in ((first, "Ani"), (second, "Budi")):
         editor.text_input(key="me").set_value(name)
@@ -75,5 +81,5 @@ def test_two_editors_of_one_item_do_not_overwrite_each_other(own_demo):
     assert any("versi 2" in s.value for s in first.success), [s.value for s in first.success]
     second.get("form_submit_button")[-1].click().run()
     assert any("Ani" in e.value for e in second.error), [e.value for e in second.error]
-    history = queries.follow_up_history(1)
+    history = follow_ups.follow_up_history(own_demo, 1)
     assert history["changed_by"].to_list() == ["Kakanwil", "Ani"]

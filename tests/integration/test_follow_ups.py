@@ -15,6 +15,9 @@ from etl.schema import branches, follow_up_history, follow_ups
 from tests.conftest import TEST_SECRET
 from tests.integration.test_pipeline import COMPLAINTS_W46, TICKETS_W46
 
+# Due dates and load times: run again under a moved clock (`make test-dates`).
+pytestmark = pytest.mark.dates
+
 RAISED = dt.date(2026, 11, 16)  # Monday of the week the item was raised in
 MEETING = dt.datetime(2026, 11, 18, 10, 0)
 LATER = dt.datetime(2026, 11, 19, 9, 30)

@@ -446,13 +446,17 @@ def test_the_size_limit_speaks_both_languages():
 
 
 def test_load_uploaded_loads_what_is_safe_and_reports_the_rest(raw_dir, sqlite_engine, tmp_path, monkeypatch):
-    from ui import queries, uploads
+    from etl.sop import load_sop
+    from service import commands
+    from service.access import OPEN_DEMO_VIEWER
+    from service.reader import Reader
+    from ui import session, uploads
     run_etl(raw_dir, sqlite_engine, secret=TEST_SECRET)  # the branches
     monkeypatch.setattr(uploads, "UPLOAD_DIR", tmp_path / "uploads")
     monkeypatch.setattr(uploads, "MAX_UPLOAD_MB", 1)
-    monkeypatch.setattr(queries, "engine", lambda: sqlite_engine)
-    monkeypatch.setattr(queries, "clear_caches", lambda: None)
-    monkeypatch.setattr(uploads, "run_etl", lambda folder, engine, progress: run_etl(
+    monkeypatch.setattr(session, "reader", lambda: Reader(sqlite_engine, OPEN_DEMO_VIEWER, load_sop()))
+    monkeypatch.setattr(session, "clear_caches", lambda: None)
+    monkeypatch.setattr(commands, "run_etl", lambda folder, engine, progress: run_etl(
         folder, engine, progress=progress, secret=TEST_SECRET))
     files = [FakeUpload("../../queue_tickets_up.csv", (TICKET_HEADER + ticket_line("UP1")).encode()),
              FakeUpload("queue_tickets_huge.csv", b"x" * (2 << 20)), FakeUpload("..", b"")]

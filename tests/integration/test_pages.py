@@ -13,7 +13,6 @@ from etl import schema
 from etl.db import make_engine
 from tests.ui_db import DEMO_SECRET
 
-
 ENTRY = str(Path(__file__).resolve().parents[2] / "dashboard.py")
 PAGES = ("weekly", "follow_ups", "evaluation", "report_card", "trends", "compliance", "compare", "queue", "claims",
          "complaints", "data")

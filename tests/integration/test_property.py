@@ -21,9 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from etl.contract import (
-    COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS, COMPLAINTS, PRIORITY_GROUPS, QUEUE_TICKETS, SERVICES,
-)
+from etl.contract import COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS, COMPLAINTS, PRIORITY_GROUPS, QUEUE_TICKETS, SERVICES
 from etl.db import make_engine, read_frame
 from etl.pipeline import run_etl
 from etl.pseudonymise import pseudonym

@@ -15,6 +15,9 @@ from etl.refresh import plan_chunks, refresh_marts
 from etl.schema import branches, claims, complaints, kpi_monthly, kpi_weekly, queue_tickets
 from etl.sop import load_sop
 
+# Due dates and load times: run again under a moved clock (`make test-dates`).
+pytestmark = pytest.mark.dates
+
 D = dt.datetime
 FIRST_DAY, LAST_DAY = D(2026, 8, 20), D(2026, 11, 30)  # Aug–Nov: four monthly blocks, weeks across their edges
 SOP = load_sop()

@@ -16,22 +16,22 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-import streamlit as st
 from sqlalchemy import select
 
-import report
+from etl import follow_ups, schema
+from etl.catalogue import KPI_BY_ID, KPIS
+from etl.db import make_engine, read_frame
+from etl.kpis.periods import parse_period, period_code
+from etl.settings import database_url
+from present import formats, words
+from report import content, xlsx
+from report.__main__ import main
+from report.pdf import find_chromium
+from service import reference
+from service.reader import Reader
 
-report.quiet_streamlit()
-
-from etl import follow_ups, schema  # noqa: E402
-from etl.__main__ import main  # noqa: E402
-from etl.catalogue import KPI_BY_ID, KPIS  # noqa: E402
-from etl.db import make_engine, read_frame  # noqa: E402
-from etl.settings import database_url  # noqa: E402
-from report import content, xlsx  # noqa: E402
-from report.pdf import find_chromium  # noqa: E402
-from ui import i18n, queries  # noqa: E402
-
+# Due dates and load times: run again under a moved clock (`make test-dates`).
+pytestmark = pytest.mark.dates
 
 SHEETS_ID = ["Ringkasan", "Klasemen", "Matriks KPI", "Apa yang berubah", "Tindak lanjut"]
 SHEETS_EN = ["Summary", "League table", "KPI matrix", "What changed", "Follow-ups"]
@@ -52,28 +52,33 @@ def pack_db(demo_db_url, tmp_path_factory):
     url = f"sqlite:///{copy}"
     engine = make_engine(url)
     schema.metadata.create_all(engine, tables=[schema.follow_ups, schema.follow_up_history])
+    r = Reader.for_process(engine, "tests")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DATABASE_URL", url)
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        region = queries.branches()["region_code"][0]
-        period = queries.default_period("week")
-        branches = queries.region_branches(region)["branch_code"].to_list()
+        region = reference.branches(r)["region_code"][0]
+        period = reference.default_period(r, "week")
+        branches = reference.region_branches(r, region)["branch_code"].to_list()
         raised = period - dt.timedelta(weeks=3)
         common = {"granularity": "week", "raised_period": raised, "due_date": period, "created_by": "Kakanwil"}
         follow_ups.create(engine, branch_code=branches[0], kpi="wait_within_sop", topic="Antrean pagi",
                           agreed="Buka loket tambahan 08.00–10.00", owner="Kepala cabang", **common)
         follow_ups.create(engine, branch_code=branches[1], **FORMULA_LIKE, **common)
         yield region, period
-        st.cache_resource.clear()
-        st.cache_data.clear()
     engine.dispose()
 
 
 @pytest.fixture(scope="module")
-def pack(pack_db) -> content.Pack:
+def r(pack_db) -> Reader:
+    """A Reader on the pack database (DATABASE_URL while this module runs), for a process that sees every region."""
+    engine = make_engine(database_url())
+    yield Reader.for_process(engine, "tests")
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def pack(r, pack_db) -> content.Pack:
     region, period = pack_db
-    return content.collect("week", region, period, "id")
+    return content.collect(r, "week", region, period, "id")
 
 
 @pytest.fixture(scope="module")
@@ -83,12 +88,12 @@ def workbook(pack, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def cli_files(pack_db, tmp_path_factory) -> dict[str, Path]:
-    """`python -m etl report --period <last week> --out DIR`, run once; skipped without Chromium."""
+    """`python -m report --period <last week> --out DIR`, run once; skipped without Chromium."""
     if find_chromium() is None:
         pytest.skip("no Chromium (BROWSER_PATH or `chromium` on PATH) to print the PDF with; never downloaded")
     region, period = pack_db
     out = tmp_path_factory.mktemp("cli")
-    assert main(["report", "--period", content.period_code(period, "week"), "--out", str(out)]) == 0
+    assert main(["--period", period_code(period, "week"), "--out", str(out)]) == 0
     return {path.suffix: path for path in out.iterdir()}
 
 
@@ -104,23 +109,23 @@ def sheet(path: Path, name: str) -> pl.DataFrame:
     ("2026-11", ("month", dt.date(2026, 11, 1))),
 ])
 def test_periods_parse_to_their_first_day(text, expected):
-    assert content.parse_period(text) == expected
-    assert content.period_code(expected[1], expected[0]) == text.upper()
+    assert parse_period(text) == expected
+    assert period_code(expected[1], expected[0]) == text.upper()
 
 
 @pytest.mark.parametrize("text", ["2026-46", "2026-W54", "2026-13", "W46", "2026-11-09", ""])
 def test_a_malformed_period_is_refused_with_the_forms_that_work(text):
     with pytest.raises(ValueError, match="2026-W46"):
-        content.parse_period(text)
+        parse_period(text)
 
 
 # --- the workbook -----------------------------------------------------------------------------------------------------
 
-def test_the_workbook_has_its_five_sheets_and_every_branch_in_the_league(workbook, pack_db):
+def test_the_workbook_has_its_five_sheets_and_every_branch_in_the_league(r, workbook, pack_db):
     region, _ = pack_db
     assert list(pl.read_excel(workbook, sheet_id=0, raise_if_empty=False)) == SHEETS_ID
     league = sheet(workbook, "Klasemen")
-    assert sorted(league["Kode"]) == sorted(queries.region_branches(region)["branch_code"])
+    assert sorted(league["Kode"]) == sorted(reference.region_branches(r, region)["branch_code"])
     assert league["Peringkat"].min() == 1
     assert league["Indeks kepatuhan SOP"].dtype == pl.Float64  # a number, not text
 
@@ -128,14 +133,14 @@ def test_the_workbook_has_its_five_sheets_and_every_branch_in_the_league(workboo
 def test_the_summary_names_the_filters_and_the_data_cutoff(workbook, pack):
     cells = pl.read_excel(workbook, sheet_name="Ringkasan", has_header=False, raise_if_empty=False)
     text = " ".join(str(v) for column in cells.iter_columns() for v in column if v is not None)
-    for expected in (pack.region_name, pack.period_text, i18n.date_long(pack.up_to, "id"), "Semua cabang"):
+    for expected in (pack.region_name, pack.period_text, formats.date_long(pack.up_to, "id"), "Semua cabang"):
         assert expected in text
 
 
-def test_matrix_values_are_the_marts_values(workbook, pack_db):
+def test_matrix_values_are_the_marts_values(r, workbook, pack_db):
     region, period = pack_db
     matrix = sheet(workbook, "Matriks KPI")
-    branch = queries.region_branches(region)["branch_code"][0]
+    branch = reference.region_branches(r, region)["branch_code"][0]
     mart = schema.kpi_weekly
     with make_engine(database_url()).connect() as conn:
         expected = read_frame(conn, select(mart.c.kpi, mart.c.value).where(
@@ -143,7 +148,7 @@ def test_matrix_values_are_the_marts_values(workbook, pack_db):
     row = matrix.filter(pl.col("Kode") == branch).row(0, named=True)
     assert expected.height == len(KPIS)
     for kpi, value in expected.iter_rows():
-        shown = row[i18n.kpi_label(kpi, "id")]
+        shown = row[words.kpi_label(kpi, "id")]
         assert shown == pytest.approx(value, rel=1e-12, abs=1e-12) if value is not None else shown is None, kpi
 
 
@@ -153,12 +158,12 @@ def test_matrix_fill_rules_judge_each_cell_as_the_marts_did(workbook, pack):
                             read_options={"skip_rows": 3, "n_rows": 1}).row(0)[2:]
     matrix = sheet(workbook, "Matriks KPI")
     kpis = [k.id for k in KPIS]
-    assert list(matrix.columns[2:]) == [i18n.kpi_label(k, "id") for k in kpis]
+    assert list(matrix.columns[2:]) == [words.kpi_label(k, "id") for k in kpis]
     judged = {(r["code"], r["kpi"]): r["meets_target"] for r in pack.matrix.iter_rows(named=True)}
     for kpi, target in zip(kpis, targets):
         if kpi == "sop_compliance_index":
             continue  # judged by zone thresholds instead
-        for code, value in matrix.select("Kode", i18n.kpi_label(kpi, "id")).iter_rows():
+        for code, value in matrix.select("Kode", words.kpi_label(kpi, "id")).iter_rows():
             if value is None:
                 continue
             rule = value >= target if KPI_BY_ID[kpi].higher_is_better else value <= target
@@ -172,7 +177,7 @@ def test_formula_like_text_stays_inert_text(workbook):
     items = sheet(workbook, "Tindak lanjut")
     assert items.height == 2
     planted = items.filter(pl.col("Topik") == FORMULA_LIKE["topic"]).row(0, named=True)
-    assert (planted[i18n.t("agreed", "id")], planted["Penanggung jawab"], planted["Catatan"]) == (
+    assert (planted[words.t("agreed", "id")], planted["Penanggung jawab"], planted["Catatan"]) == (
         FORMULA_LIKE["agreed"], FORMULA_LIKE["owner"], FORMULA_LIKE["notes"])
     with zipfile.ZipFile(workbook) as archive:
         sheets = {name: archive.read(name) for name in archive.namelist() if name.startswith("xl/worksheets/sheet")}
@@ -193,10 +198,10 @@ def test_follow_ups_carry_their_recovery(workbook):
     assert items["Status jatuh tempo"].startswith(("✗", "!", "–"))
 
 
-def test_an_english_pack_names_its_sheets_and_headers_in_english(pack_db, tmp_path):
+def test_an_english_pack_names_its_sheets_and_headers_in_english(r, pack_db, tmp_path):
     region, period = pack_db
     path = tmp_path / "en.xlsx"
-    path.write_bytes(xlsx.xlsx_bytes(content.collect("week", region, period, "en")))
+    path.write_bytes(xlsx.xlsx_bytes(content.collect(r, "week", region, period, "en")))
     assert list(pl.read_excel(path, sheet_id=0, raise_if_empty=False)) == SHEETS_EN
     assert pl.read_excel(path, sheet_name="League table", read_options={"header_row": 3}).columns[:3] == [
         "Rank", "Code", "Branch"]
@@ -206,7 +211,7 @@ def test_an_english_pack_names_its_sheets_and_headers_in_english(pack_db, tmp_pa
 
 def test_the_cli_writes_both_files_named_by_region_and_period(cli_files, pack_db):
     region, period = pack_db
-    stem = f"pantau_{region}_{content.period_code(period, 'week')}"
+    stem = f"pantau_{region}_{period_code(period, 'week')}"
     assert sorted(path.name for path in cli_files.values()) == [f"{stem}.pdf", f"{stem}.xlsx"]
 
 
@@ -221,26 +226,26 @@ def test_the_pdf_names_the_period_and_the_data_cutoff(cli_files, pack):
     text = subprocess.run(["pdftotext", str(cli_files[".pdf"]), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert pack.period_text in text
-    assert f"Data sampai {i18n.date_long(pack.up_to, 'id')}" in " ".join(text.split())
+    assert f"Data sampai {formats.date_long(pack.up_to, 'id')}" in " ".join(text.split())
     assert "=HYPERLINK(" in text  # shown as written, not interpreted
 
 
-def test_a_period_the_database_lacks_exits_2_naming_it_and_the_newest(pack_db, tmp_path, capsys):
+def test_a_period_the_database_lacks_exits_2_naming_it_and_the_newest(r, pack_db, tmp_path, capsys):
     _, period = pack_db
-    assert main(["report", "--period", "2031-W05", "--out", str(tmp_path)]) == 2
+    assert main(["--period", "2031-W05", "--out", str(tmp_path)]) == 2
     said = " ".join(capsys.readouterr().err.split())
-    assert "2031-W05" in said and content.period_code(content.available_periods("week")[0], "week") in said
+    assert "2031-W05" in said and period_code(content.available_periods(r, "week")[0], "week") in said
     assert not any(tmp_path.iterdir())
 
 
 def test_a_malformed_period_exits_2(pack_db, tmp_path, capsys):
-    assert main(["report", "--period", "2026-W99", "--out", str(tmp_path)]) == 2
+    assert main(["--period", "2026-W99", "--out", str(tmp_path)]) == 2
     assert "2026-W99" in capsys.readouterr().err
 
 
 def test_without_chromium_the_workbook_is_still_written_and_the_run_fails(pack_db, tmp_path, monkeypatch, capsys):
     _, period = pack_db
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-such-chromium"))
-    assert main(["report", "--period", content.period_code(period, "week"), "--out", str(tmp_path)]) == 1
+    assert main(["--period", period_code(period, "week"), "--out", str(tmp_path)]) == 1
     assert [path.suffix for path in tmp_path.iterdir()] == [".xlsx"]
     assert "BROWSER_PATH" in capsys.readouterr().err

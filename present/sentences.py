@@ -1,0 +1,39 @@
+"""Sentences built from query rows: what changed, and how a promise's KPI did since it was raised."""
+from __future__ import annotations
+
+from etl.catalogue import KPI_BY_ID
+from present.formats import kpi_value
+from present.words import current_language, kpi_label, t
+
+
+def change_sentence(row: dict, granularity: str, lang: str | None = None) -> str:
+    """`Serang: Tunggu ≤ 15 menit turun dari 91,0 % ke 72,0 % (signifikan), 3 minggu berturut-turut di bawah target`."""
+    lang = lang or current_language()
+    kpi, english = row["kpi"], lang == "en"
+    went = ("rose" if english else "naik") if row["value"] > row["before"] else ("fell" if english else "turun")
+    text = (f"{row['name']}: {kpi_label(kpi, lang)} {went} {'from' if english else 'dari'} "
+            f"{kpi_value(row['before'], kpi, lang)} {'to' if english else 'ke'} {kpi_value(row['value'], kpi, lang)} "
+            f"({'significant' if english else 'signifikan'})")
+    if row.get("branches_alike"):
+        text += f", {'in' if english else 'di'} {row['branches_alike']} {'branches' if english else 'cabang'}"
+    streak = row.get("streak") or 0
+    if streak >= 2:
+        unit = {"week": ("minggu", "weeks"), "month": ("bulan", "months")}[granularity][english]
+        side = (("below", "di bawah") if KPI_BY_ID[kpi].higher_is_better else ("above", "di atas"))[not english]
+        text += (f", {streak} {unit} running {side} target" if english
+                 else f", {streak} {unit} berturut-turut {side} target")
+    elif row["meets_target"] is False:
+        text += ", now missing its target" if english else ", kini tidak memenuhi target"
+    return text
+
+
+def recovery_text(row: dict, lang: str | None = None) -> str:
+    """`✓ target tercapai 2 dari 3 minggu sejak diangkat; terakhir 91,2 %`; a dash for a topic without a KPI."""
+    if row.get("kpi") is None:
+        return "–"
+    if row.get("weeks_since") is None:
+        return t("too_early", lang)
+    latest = kpi_value(row.get("latest_value"), row["kpi"], lang)
+    return (f"{'✓' if row.get('latest_meets') else '✗'} "
+            f"{t('recovered', lang, met=row['weeks_met'], since=row['weeks_since'], latest=latest)}")
+

@@ -1,0 +1,129 @@
+"""Table builders: pure functions from a query frame to a display frame with words and formatted numbers."""
+from __future__ import annotations
+
+import polars as pl
+
+from etl.catalogue import COMPLIANCE_INDEX
+from etl.contract import FORMULA_START
+from present import formats, sentences, words
+from present.charts.style import ZONE_SYMBOLS, zone_label
+
+
+def zones(frame: pl.DataFrame, granularity: str, lang: str) -> pl.DataFrame:
+    """Branch, period, compliance index and zone (with its symbol) per row."""
+    return pl.DataFrame({
+        words.t("branch", lang): frame["branch_name"],
+        words.t("period", lang): [formats.period_label(p, granularity, lang) for p in frame["period_start"]],
+        words.kpi_label(COMPLIANCE_INDEX, lang): [formats.number(v, 1, lang) for v in frame["value"]],
+        words.t("zone", lang): [zone_label(z, lang) for z in frame["zone"]],
+    })
+
+
+def missed_kpis(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """Branch KPIs that missed target: this period's value, the previous one and the target."""
+    def formatted(column: str) -> list[str]:
+        return [formats.kpi_value(v, k, lang) for v, k in zip(frame[column], frame["kpi"])]
+
+    return pl.DataFrame({
+        words.t("branch", lang): frame["name"],
+        words.t("kpi", lang): [words.kpi_label(k, lang) for k in frame["kpi"]],
+        words.t("value", lang): formatted("value"),
+        words.t("previous_value", lang): formatted("previous"),
+        words.t("target", lang): formatted("target"),
+    }, schema={name: pl.String for name in (words.t("branch", lang), words.t("kpi", lang), words.t("value", lang),
+                                             words.t("previous_value", lang), words.t("target", lang))})
+
+
+def comparison(frame: pl.DataFrame, codes: list[str], names: dict[str, str], lang: str) -> pl.DataFrame:
+    """One row per KPI, one column per branch (and the region), each value with ✓/✗, then the target."""
+    cells = {(r["code"], r["kpi"]): r for r in frame.iter_rows(named=True)}
+    kpis = frame.sort("kpi_order")["kpi"].unique(maintain_order=True).to_list()
+    targets = dict(zip(frame["kpi"], frame["target"]))
+
+    def shown(code: str, kpi: str) -> str:
+        row = cells.get((code, kpi))
+        return f"{ZONE_SYMBOLS[row['status']]} {formats.kpi_value(row['value'], kpi, lang)}" if row else "–"
+
+    return pl.DataFrame({
+        words.t("kpi", lang): [words.kpi_label(k, lang) for k in kpis],
+        **{names.get(code, code): [shown(code, k) for k in kpis] for code in codes},
+        words.t("target", lang): [formats.kpi_value(targets[k], k, lang) for k in kpis],
+    })
+
+
+def league(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """Rank, branch, index, zone, changes, and the KPIs missed or significantly off the region, in words."""
+    def labels(kpis: list[str]) -> str:
+        return ", ".join(words.kpi_label(k, lang) for k in kpis) or "–"
+
+    def moved(change: int | None) -> str:
+        return "–" if change is None else ("▲ " if change > 0 else "▼ " if change < 0 else "= ") + str(abs(change))
+
+    return pl.DataFrame({
+        words.t("rank", lang): frame["rank"],
+        words.t("branch", lang): frame["name"],
+        words.kpi_label(COMPLIANCE_INDEX, lang): [formats.number(v, 1, lang) for v in frame["index"]],
+        words.t("zone", lang): [zone_label(z, lang) for z in frame["zone"]],
+        words.t("change", lang): [formats.kpi_change(c, COMPLIANCE_INDEX, lang) or "–" for c in frame["change"]],
+        words.t("rank_change", lang): [moved(c) for c in frame["rank_change"]],
+        words.t("worse_than_region", lang): [labels(k) for k in frame["worse"]],
+        words.t("better_than_region", lang): [labels(k) for k in frame["better"]],
+        words.t("missed_kpis", lang): [labels(k) for k in frame["missed"]],
+    })
+
+
+def follow_ups(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """One row per item: branch, KPI or topic, when raised, what was agreed, owner, due date, status, recovery."""
+    return pl.DataFrame({
+        "#": frame["follow_up_id"],
+        words.t("branch", lang): frame["name"],
+        words.t("topic", lang): [words.kpi_label(k, lang) if k else topic for k, topic in zip(frame["kpi"], frame["topic"])],
+        words.t("raised_in", lang): [formats.period_label(p, g, lang) for p, g in zip(frame["raised_period"],
+                                                                                  frame["granularity"])],
+        words.t("agreed", lang): frame["agreed"],
+        words.t("owner", lang): frame["owner"],
+        words.t("due_date", lang): [formats.date_long(d, lang) for d in frame["due_date"]],
+        words.t("status", lang): [words.code_label(s, lang) for s in frame["status"]],
+        words.t("recovery", lang): [sentences.recovery_text(r, lang) for r in frame.iter_rows(named=True)],
+    })
+
+
+def follow_up_history(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """Every saved version: who, when, and the fields as they were saved."""
+    return pl.DataFrame({
+        words.t("version", lang): frame["version"],
+        words.t("changed_at", lang): [formats.datetime_short(m, lang) for m in frame["changed_at"]],
+        words.t("changed_by", lang): frame["changed_by"],
+        words.t("status", lang): [words.code_label(s, lang) for s in frame["status"]],
+        words.t("owner", lang): frame["owner"],
+        words.t("due_date", lang): [formats.date_long(d, lang) for d in frame["due_date"]],
+        words.t("agreed", lang): frame["agreed"],
+        words.t("notes", lang): frame["notes"],
+    })
+
+
+def report_card(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """One row per KPI: value with ✓/✗, target, the funnel verdict and the recent values for a sparkline."""
+    verdict = {None: "–", "worse": words.t("verdict_worse", lang), "better": words.t("verdict_better", lang),
+               "consistent": words.t("verdict_consistent", lang)}
+    return pl.DataFrame({
+        words.t("kpi", lang): [words.kpi_label(k, lang) for k in frame["kpi"]],
+        words.t("value", lang): [f"{ZONE_SYMBOLS[s]} {formats.kpi_value(v, k, lang)}"
+                                for s, v, k in zip(frame["status"], frame["value"], frame["kpi"])],
+        words.t("target", lang): [formats.kpi_value(v, k, lang) for v, k in zip(frame["target"], frame["kpi"])],
+        words.t("funnel_position", lang): [verdict[v] for v in frame["verdict"]],
+        words.t("recent", lang): frame["recent"],
+    })
+
+
+def inert_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text that starts like a formula, prefixed with an apostrophe, so no spreadsheet runs it when opened."""
+    text = pl.col(pl.String)
+    return frame.with_columns(pl.when(text.str.contains(FORMULA_START)).then("'" + text).otherwise(text).name.keep())
+
+
+def csv_text(frame: pl.DataFrame) -> str:
+    """A table's CSV download: text made inert, and lists (sparklines) as space-separated values."""
+    flat = inert_text(frame).with_columns(
+        pl.col(pl.List(pl.Float64)).list.eval(pl.element().round(4).cast(pl.String)).list.join(" "))
+    return flat.write_csv()

@@ -1,0 +1,102 @@
+"""The evaluation as the read side serves it: league table, funnel, control chart, what changed, report card."""
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from etl import evaluation, stats
+from service.access import OutOfScope
+from service.marts import kpi_values, zone_of
+from service.reader import Reader
+from service.reference import RECENT_PERIODS, branch_names, recent_periods, region_branches
+
+
+def _require_branch(r: Reader, region: str, branch: str) -> None:
+    r.require_region(region)
+    if branch not in set(region_branches(r, region)["branch_code"]):
+        raise OutOfScope(branch)
+
+
+def _two_periods(r: Reader, granularity: str, region: str, period: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Mart rows (branches and region) of the period and of the one before (empty when there is none)."""
+    starts = recent_periods(r, granularity, period, 2)
+    rows = kpi_values(r, granularity, region, starts[0], period)
+    before = rows.filter(pl.col("period_start") == starts[0]) if len(starts) == 2 else rows.clear()
+    return rows.filter(pl.col("period_start") == period), before
+
+
+def _league(r: Reader, granularity: str, region: str, period: dt.date) -> pl.DataFrame:
+    now, before = _two_periods(r, granularity, region, period)
+    branch = pl.col("level") == "branch"
+    table = evaluation.league_table(now.filter(branch), before.filter(branch))
+    return table.with_columns(pl.col("code").replace_strict(branch_names(r), default=pl.col("code")).alias("name"),
+                              zone_of(r, pl.col("index")).alias("zone"))
+
+
+def league(r: Reader, granularity: str, region: str, period: dt.date) -> pl.DataFrame:
+    """Every branch of the region ranked by compliance index, with zone, changes, misses and funnel flags."""
+    r.require_region(region)
+    return r.cached(_league, granularity, region, period)
+
+
+def _funnel(r: Reader, granularity: str, region: str, period: dt.date, kpi: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    rows = kpi_values(r, granularity, region, period, period, (kpi,)).filter(pl.col("level") == "branch")
+    judged = evaluation.funnel_kpi(rows, kpi).drop_nulls("rate")
+    return judged, evaluation.funnel_curve(judged, kpi)
+
+
+def funnel(r: Reader, granularity: str, region: str, period: dt.date, kpi: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(branches of the period on one rate KPI with their funnel verdict, the bands to draw)."""
+    r.require_region(region)
+    return r.cached(_funnel, granularity, region, period, kpi)
+
+
+def _control_chart(r: Reader, granularity: str, region: str, branch: str, kpi: str, period: dt.date,
+                   shown: int) -> pl.DataFrame:
+    starts = recent_periods(r, granularity, period, shown + stats.BASELINE_PERIODS)
+    rows = kpi_values(r, granularity, region, starts[0], period, (kpi,)).filter(pl.col("code") == branch)
+    return evaluation.control_chart(rows, kpi)
+
+
+def control_chart(r: Reader, granularity: str, region: str, branch: str, kpi: str, period: dt.date,
+                  shown: int = 2 * RECENT_PERIODS) -> pl.DataFrame:
+    """One branch's KPI up to the period: `shown` periods judged against limits from the 12 before them."""
+    _require_branch(r, region, branch)
+    return r.cached(_control_chart, granularity, region, branch, kpi, period, shown)
+
+
+def _what_changed(r: Reader, granularity: str, region: str, period: dt.date) -> pl.DataFrame:
+    starts = recent_periods(r, granularity, period, stats.BASELINE_PERIODS + evaluation.BASELINE_LAG + 2)
+    if len(starts) < 2:
+        return pl.DataFrame(schema=evaluation.CHANGE_SCHEMA)
+    rows = kpi_values(r, granularity, region, starts[0], period)
+    found = evaluation.changes(rows.filter(pl.col("period_start") == period),
+                               rows.filter(pl.col("period_start") == starts[-2]),
+                               rows.filter(pl.col("period_start") < starts[-2]))
+    return found.with_columns(pl.col("code").replace_strict(branch_names(r), default=pl.col("code")).alias("name"))
+
+
+def what_changed(r: Reader, granularity: str, region: str, period: dt.date) -> pl.DataFrame:
+    """The period's significant and material changes against the one before, most important first."""
+    r.require_region(region)
+    return r.cached(_what_changed, granularity, region, period)
+
+
+def _report_card(r: Reader, granularity: str, region: str, period: dt.date, branch: str) -> pl.DataFrame:
+    starts = recent_periods(r, granularity, period)
+    rows = kpi_values(r, granularity, region, starts[0], period)
+    now = rows.filter(pl.col("period_start") == period)
+    verdicts = evaluation.verdicts(now.filter(pl.col("level") == "branch")).filter(pl.col("code") == branch)
+    recent = rows.filter(pl.col("code") == branch).group_by("kpi").agg(
+        pl.col("value").sort_by("period_start").alias("recent"))
+    return (now.filter(pl.col("code") == branch)
+            .join(verdicts.select("kpi", "verdict"), on="kpi", how="left")
+            .join(recent, on="kpi", how="left")
+            .sort("kpi_order"))
+
+
+def report_card(r: Reader, granularity: str, region: str, period: dt.date, branch: str) -> pl.DataFrame:
+    """Every KPI of one branch in the period: value, target, status, funnel verdict and the recent values."""
+    _require_branch(r, region, branch)
+    return r.cached(_report_card, granularity, region, period, branch)
