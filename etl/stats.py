@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import polars as pl
-from scipy.stats import binom, norm, poisson
+from scipy.stats import binom, poisson
 from scipy.stats.mstats import winsorize
 
 BASELINE_PERIODS = 12
@@ -243,29 +243,3 @@ def special_causes(
         .when((side != 0) & (position >= run)).then(pl.lit("run"))
     )
     return points.select(signal.alias("signal")).to_series()
-
-
-def two_proportion(frame: pl.DataFrame) -> pl.DataFrame:
-    """Pooled two-sided z test per row of numerator_before/denominator_before against numerator/denominator.
-
-    Adds z (> 0 when the later proportion is higher) and p_value. Null when either period has no cases;
-    z = 0 and p = 1 when both proportions are 0 or both are 1 (nothing changed).
-    """
-    x1, n1, x2, n2 = (pl.col(c) for c in ("numerator_before", "denominator_before", "numerator", "denominator"))
-    pooled = (x1 + x2) / (n1 + n2)
-    standard_error = (pooled * (1 - pooled) * (1 / n1 + 1 / n2)).sqrt()
-    z = pl.when((n1 > 0) & (n2 > 0)).then(
-        pl.when(standard_error > 0).then((x2 / n2 - x1 / n1) / standard_error).otherwise(0.0)
-    )
-    tested = frame.with_columns(z.cast(pl.Float64).alias("z"))
-    p_value = 2 * norm.sf(np.abs(tested["z"].to_numpy()))
-    return tested.with_columns(pl.Series("p_value", p_value).fill_nan(None))
-
-
-def two_proportion_test(x1: int, n1: int, x2: int, n2: int) -> tuple[float, float]:
-    """(z, p_value) of the pooled two-sided z test of x1/n1 against x2/n2; (nan, nan) when n1 or n2 is 0."""
-    row = two_proportion(pl.DataFrame(
-        {"numerator_before": [x1], "denominator_before": [n1], "numerator": [x2], "denominator": [n2]}
-    ).cast(pl.Float64))
-    z, p_value = row["z"][0], row["p_value"][0]
-    return (math.nan, math.nan) if z is None else (z, p_value)

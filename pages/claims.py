@@ -3,7 +3,7 @@ import streamlit as st
 
 from present import charts
 from present.words import t
-from service import claims, marts
+from service import claims, marts, records
 from ui import blocks, filters, session
 
 f = filters.current()
@@ -40,10 +40,10 @@ with right:
     reason_trend = claims.rejection_trend(r, f.scope, f.period, f.granularity)
     if blocks.has_rows(reason_trend):
         blocks.chart(charts.counts_over_time(reason_trend, "rejection_reason", f.granularity, f.lang,
-                                             highlight="duplicate_membership"), key="rejection_trend")
+                                             highlight=records.mover(reason_trend, "rejection_reason")), key="rejection_trend")
 
 st.subheader(t("channel_trend"))
 channels = claims.channel_trend(r, f.scope, f.period, f.granularity)
 if blocks.has_rows(channels):
-    blocks.chart(charts.counts_over_time(channels, "channel", f.granularity, f.lang, highlight="jmo"),
+    blocks.chart(charts.counts_over_time(channels, "channel", f.granularity, f.lang, highlight=records.mover(channels, "channel")),
                  key="channel_trend")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from present import charts, words
 from present.words import t
-from service import complaints, marts
+from service import complaints, marts, records
 from ui import blocks, filters, session
 
 f = filters.current()
@@ -27,7 +27,7 @@ with right:
 st.subheader(t("category_trend"))
 trend = complaints.category_trend(r, f.scope, f.period, f.granularity)
 if blocks.has_rows(trend):
-    blocks.chart(charts.counts_over_time(trend, "category", f.granularity, f.lang, highlight="jmo_app"),
+    blocks.chart(charts.counts_over_time(trend, "category", f.granularity, f.lang, highlight=records.mover(trend, "category")),
                  key="category_trend")
 
 left, right = st.columns(2)

@@ -64,7 +64,24 @@ def pareto(frame: pl.DataFrame, column: str) -> pl.DataFrame:
 
 
 def over_recent(records: pl.DataFrame, column: str, group: str, starts: list[dt.date], granularity: str) -> pl.DataFrame:
-    """Records per period (by `column`) and `group` value, for the recent period `starts`."""
+    """Records per period (by `column`) and `group` value over the recent period `starts`, oldest first.
+
+    A period without records for a value counts 0, so a line never skips a week it had nothing in.
+    """
     dated = records.drop_nulls(column).with_columns(period_start(pl.col(column), granularity).alias("period_start"))
-    return dated.filter(pl.col("period_start").is_in(starts)).group_by("period_start", group).agg(
-        pl.len().alias("count")).sort("period_start", group)
+    counts = dated.filter(pl.col("period_start").is_in(starts)).group_by("period_start", group).agg(pl.len().alias("count"))
+    grid = pl.DataFrame({"period_start": starts}, schema={"period_start": pl.Date}).join(
+        counts.select(group).unique(), how="cross")
+    return grid.join(counts, on=["period_start", group], how="left").with_columns(
+        pl.col("count").fill_null(0).cast(pl.UInt32)).sort("period_start", group)
+
+
+def mover(trend: pl.DataFrame, group: str) -> str | None:
+    """The `group` value whose last period moved furthest from its mean over the periods before: the line to stress."""
+    if trend["period_start"].n_unique() < 2:
+        return None
+    last = trend["period_start"].max()
+    before = trend.filter(pl.col("period_start") < last).group_by(group).agg(pl.col("count").mean().alias("usual"))
+    moved = trend.filter(pl.col("period_start") == last).join(before, on=group).with_columns(
+        (pl.col("count") - pl.col("usual")).abs().alias("moved")).sort("moved", group, descending=[True, False])
+    return moved[group][0] if moved.height and moved["moved"][0] > 0 else None

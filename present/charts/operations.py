@@ -8,7 +8,7 @@ from plotly.subplots import make_subplots
 from present import formats, words
 from present.charts.style import (
     FONT_SIZE, REGION_COLOUR, SERIES_COLOURS, TARGET_COLOUR, ZONE_COLOURS, ZONE_ORDER, ZONE_SYMBOLS, layout, parts_text,
-    zone_code, zone_scale,
+    period_ticks, zone_code, zone_scale,
 )
 
 
@@ -119,18 +119,18 @@ def pareto(frame: pl.DataFrame, column: str, lang: str) -> go.Figure:
 
 
 def counts_over_time(frame: pl.DataFrame, group: str, granularity: str, lang: str, highlight: str | None = None):
-    """Counts per period, one line per group value; `highlight` is drawn thick so its story stands out."""
+    """Counts per period on a date axis, one line per group value; `highlight` is drawn thick so it stands out."""
     figure = go.Figure()
     for i, (value,) in enumerate(frame.select(group).unique(maintain_order=True).sort(group).iter_rows()):
         rows = frame.filter(pl.col(group) == value).sort("period_start")
         emphasised = value == highlight
         figure.add_trace(go.Scatter(
-            x=[formats.period_short(p, granularity, lang) for p in rows["period_start"]], y=rows["count"].to_list(),
-            mode="lines+markers", name=words.code_label(value, lang),
+            x=rows["period_start"].to_list(), y=rows["count"].to_list(), mode="lines+markers",
+            name=words.code_label(value, lang),
             line={"width": 5 if emphasised else 2, "color": SERIES_COLOURS[i % len(SERIES_COLOURS)]},
         ))
-    figure.update_yaxes(title=words.t("count", lang), rangemode="tozero")
-    figure.update_xaxes(type="category")
+    figure.update_yaxes(title=words.t("count", lang), rangemode="tozero", tickformat=",d")
+    period_ticks(figure, frame["period_start"].unique().sort().to_list(), granularity, lang)
     return layout(figure, lang, height=420)
 
 

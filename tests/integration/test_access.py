@@ -254,3 +254,53 @@ def test_a_signed_in_user_is_named_in_the_sidebar(access_db):
     at = dashboard_as(HEAD)
     assert any("Ani Kusuma" in c.value and "kepala wilayah" in c.value for c in at.sidebar.caption)
     assert at.title[0].value != "Pantau: mutu layanan cabang"  # past the gate, on the weekly page
+
+
+# --- access fails closed ------------------------------------------------------------------------------------------------
+
+def _worker_thread_probe():
+    import threading
+
+    import streamlit as st
+
+    from service import reference
+    from ui import session
+
+    taken = session.reader()  # while the script renders: this session's viewer
+    out = {}
+
+    def work():
+        try:
+            session.reader()
+            out["fresh"] = "served"
+        except PermissionError as refused:
+            out["fresh"] = type(refused).__name__
+        out["handed"] = sorted(set(reference.branches(taken)["region_code"]))
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    st.session_state["out"] = out
+
+
+def test_a_worker_thread_gets_no_viewer_of_its_own_but_keeps_the_one_it_is_handed(access_db):
+    """Streamlit builds downloads on other threads: they must be handed the Reader, never fall back to everything."""
+    out = as_viewer(OTHER_HEAD, _worker_thread_probe)
+    assert out == {"fresh": "NotSignedIn", "handed": ["JKT"]}
+
+
+def test_a_reader_without_a_viewer_is_refused(access_db):
+    from etl.sop import load_sop
+    from service.access import NotSignedIn
+    from service.reader import Reader
+
+    with pytest.raises(NotSignedIn):
+        Reader(make_engine(access_db), None, load_sop())
+
+
+def test_outside_a_script_run_the_session_serves_nobody(access_db):
+    from service.access import NotSignedIn
+    from ui import session
+
+    with pytest.raises(NotSignedIn):
+        session.reader()

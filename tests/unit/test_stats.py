@@ -12,11 +12,9 @@ import math
 import numpy as np
 import polars as pl
 import pytest
-from scipy.stats import chi2_contingency
 
 from etl.stats import (
-    BASELINE_PERIODS, funnel, funnel_curve, funnel_limits, overdispersion, p_chart, special_causes,
-    two_proportion, two_proportion_test, xmr_chart,
+    BASELINE_PERIODS, funnel, funnel_curve, funnel_limits, overdispersion, p_chart, special_causes, xmr_chart,
 )
 
 # Montgomery, Introduction to Statistical Quality Control (6th ed., 2009), Example 7.1 (2nd ed., 1991,
@@ -142,44 +140,6 @@ def test_special_causes_without_centre_is_null():
     values = pl.Series([9.0] * 10)
     nothing = pl.Series([None] * 10, dtype=pl.Float64)
     assert special_causes(values, nothing, nothing, nothing).to_list() == [None] * 10
-
-
-# --- Period-over-period change --------------------------------------------------------------------------------
-
-def test_two_proportion_test_mammogram_study():
-    """Diez, Barr, Cetinkaya-Rundel, OpenIntro Statistics, 3rd ed. (2015), section 6.2.3, mammogram example.
-
-    Breast cancer deaths: control 505 of 44,910, mammogram 500 of 44,925. Published: pooled p = 0.0112,
-    SE = 0.00070, Z = (p_mgm - p_ctrl) / SE = -0.17, two-sided p-value 0.8650. The book rounds the
-    difference (-0.00012) and SE before dividing; unrounded, Z = -0.164 and p = 0.870.
-    """
-    z, p_value = two_proportion_test(505, 44910, 500, 44925)
-
-    assert z == pytest.approx(-0.17, abs=0.01)
-    assert p_value == pytest.approx(0.8650, abs=0.006)
-
-
-def test_two_proportion_z_squared_is_pearsons_chi_square():
-    """Independent computation: the pooled z test equals Pearson's chi-square on the 2x2 table without
-    continuity correction (z^2 = X^2, same p-value). Unequal sizes, so an unpooled SE would not match."""
-    z, p_value = two_proportion_test(5, 83, 12, 99)
-    chi2, chi2_p, _, _ = chi2_contingency([[5, 78], [12, 87]], correction=False)
-
-    assert z > 0
-    assert z ** 2 == pytest.approx(chi2, rel=1e-12)
-    assert p_value == pytest.approx(chi2_p, rel=1e-12)
-
-
-def test_two_proportion_is_the_scalar_test_per_row():
-    frame = pl.DataFrame({"numerator_before": [505, 5, 3, 0], "denominator_before": [44910, 83, 0, 40],
-                          "numerator": [500, 12, 4, 0], "denominator": [44925, 99, 10, 50]})
-    tested = two_proportion(frame)
-
-    assert tested["z"][:2].to_list() == pytest.approx([two_proportion_test(505, 44910, 500, 44925)[0],
-                                                       two_proportion_test(5, 83, 12, 99)[0]])
-    assert tested.row(2, named=True)["z"] is None and tested.row(2, named=True)["p_value"] is None
-    assert tested.row(3, named=True)["z"] == 0.0 and tested.row(3, named=True)["p_value"] == 1.0
-    assert all(math.isnan(v) for v in two_proportion_test(1, 0, 2, 10))
 
 
 # --- Funnel limits --------------------------------------------------------------------------------------------
