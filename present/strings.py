@@ -37,7 +37,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "empty_db": ("Basis data masih kosong.", "The database is empty."),
     "load_demo": ("Muat data demo", "Load demo data"),
     "loading_demo": ("Membuat dan memuat data demo…", "Generating and loading demo data…"),
-    "demo_loaded": ("Data demo dimuat.", "Demo data loaded."),
     # who is looking
     "open_demo": ("Demo terbuka: tanpa login, semua orang melihat semua data. Aktifkan login (OIDC) atau header "
                   "proxy sebelum memakai data sebenarnya.",
@@ -75,7 +74,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "zone": ("Zona", "Zone"),
     "branch": ("Cabang", "Branch"),
     "kpi": ("Indikator", "KPI"),
-    "region_line": ("Wilayah", "Region"),
     "change": ("Perubahan", "Change"),
     "vs_previous": ("vs sebelumnya", "vs previous"),
     "meets": ("Memenuhi target", "Meets target"),
@@ -255,7 +253,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rejection_trend": ("Alasan penolakan per periode", "Rejection reasons over time"),
     "claim_backlog": ("Umur klaim tertunda di akhir periode", "Age of open claims at the period's end"),
     "channel_trend": ("Klaim per kanal per periode", "Claims by channel over time"),
-    "sla_limit": ("SLA", "SLA"),
     # complaints
     "complaints_question": ("Apa yang dikeluhkan peserta, dan seberapa cepat ditangani?",
                             "What do participants complain about, and how fast is it handled?"),
