@@ -27,9 +27,10 @@ COMPLAINT_STATUSES = ("open", "in_progress", "resolved")
 BRANCH_TYPES = ("KC", "KCP")
 # Text that Excel, LibreOffice and Sheets take for a formula when a value is opened again (a CSV download,
 # the pack's workbook): `=HYPERLINK(…)`, `+cmd|…`, `@SUM(…)`, `-2+3+cmd|…`, or a leading tab or carriage
-# return (OWASP, CSV injection). A lone `-` and negative numbers (`-5`, `-1,5`) are not formulas.
+# return (OWASP, CSV injection). A lone sign and signed numbers (`-5`, `+10`, `-1,5`) are not formulas: a
+# spreadsheet reads them as numbers, and a rank change of `+10` must not show as `'+10` on screen.
 # The ETL quarantines such values; every table and file shown to people makes any that remain inert.
-FORMULA_START = r"^(?:[=+@\t\r]|-.*[^0-9.,])"
+FORMULA_START = r"^(?:[=@\t\r]|[+-].*[^0-9.,])"
 
 
 @dataclass(frozen=True)

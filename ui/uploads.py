@@ -13,6 +13,7 @@ import unicodedata
 from pathlib import Path
 
 import polars as pl
+import streamlit as st
 
 from etl.pipeline import Progress
 from etl.settings import DATA_DIR
@@ -23,8 +24,8 @@ from ui import session
 
 UPLOAD_DIR = DATA_DIR / "uploads"
 ACCEPTED_TYPES = ["csv", "xlsx", "parquet"]
-# Keep equal to `server.maxUploadSize` in .streamlit/config.toml (Streamlit's own limit, in MB, default 200).
-MAX_UPLOAD_MB = 200
+# Streamlit's own limit, set once in .streamlit/config.toml (`server.maxUploadSize`, in MB).
+MAX_UPLOAD_MB = st.get_option("server.maxUploadSize")
 MAX_NAME_BYTES = 255  # what Linux and Windows file systems allow for one name
 RESULT_SCHEMA = {"file_name": pl.String, "status": pl.String, "rows_read": pl.Int64, "rows_loaded": pl.Int64,
                  "rows_quarantined": pl.Int64, "message": pl.String}

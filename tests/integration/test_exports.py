@@ -1,26 +1,8 @@
-"""Spreadsheet formula injection: text that starts like a formula leaves every table and CSV inert."""
+"""Formula-like text in a table on a page: shown inert, with its CSV download."""
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
 from streamlit.testing.v1 import AppTest
-
-from present.tables import csv_text, inert_text
-
-HOSTILE = ["=HYPERLINK(\"http://x\",\"klik\")", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd",
-           "\t=1+1", "\r=1+1"]
-
-
-def test_formula_text_gets_an_apostrophe_and_other_text_is_untouched():
-    frame = pl.DataFrame({"text": [*HOSTILE, "antrean lama", "5-3", None], "n": list(range(9))})
-    safe = inert_text(frame)
-    assert safe["text"].to_list() == ["'" + v for v in HOSTILE] + ["antrean lama", "5-3", None]
-    assert safe["n"].equals(frame["n"]) and safe.schema == frame.schema
-
-
-def test_the_csv_download_is_inert_and_flattens_sparklines():
-    frame = pl.DataFrame({"keluhan": ["=1+1", "biasa"], "recent": [[0.5, 0.25], [1.0]]})
-    assert csv_text(frame).splitlines() == ["keluhan,recent", "'=1+1,0.5 0.25", "biasa,1.0"]
 
 
 def _table_with_hostile_text():
