@@ -7,9 +7,9 @@ outside the 99.8 % funnel limit, and a change is news only when it is both signi
 """
 from __future__ import annotations
 
-import polars as pl
 import numpy as np
-from scipy.stats import binom, norm
+import polars as pl
+from scipy.stats import binom, norm, poisson
 from scipy.stats import t as student_t
 
 from etl import stats
@@ -168,9 +168,11 @@ def _rate_tests(paired: pl.DataFrame, past: pl.DataFrame) -> pl.DataFrame:
     centre, n, x = (tested[c].to_numpy() for c in ("centre", "denominator", "numerator"))
     with np.errstate(divide="ignore", invalid="ignore"):
         z = (x / n - centre) / (np.sqrt(centre * (1 - centre) / n) * tested["sigma_z"].to_numpy())
-        count = np.round(x).astype(float)
-        exact = np.minimum(1.0, 2 * np.minimum(binom.cdf(count, np.round(n), centre),
-                                               binom.sf(count - 1, np.round(n), centre)))
+        # Few events: the exact tail, on the sample a branch this noisy is worth (n / sigma_z^2, Kish's
+        # effective size), so that a small office's ordinary jumps are no more "significant" than a big one's.
+        sigma_z = tested["sigma_z"].to_numpy()
+        n_eff, count = np.round(n / sigma_z ** 2), np.round(x / sigma_z ** 2)
+        exact = np.minimum(1.0, 2 * np.minimum(binom.cdf(count, n_eff, centre), binom.sf(count - 1, n_eff, centre)))
     p_value = np.where(n * centre * (1 - centre) < 5, exact, 2 * norm.sf(np.abs(z)))
     return tested.with_columns(pl.Series("p_value", p_value).fill_nan(None)).drop("centre", "sigma_z")
 
@@ -233,3 +235,111 @@ def _streaks(rows: pl.DataFrame) -> pl.DataFrame:
     ordered = rows.sort("period_start", descending=True)
     return ordered.group_by("code", "kpi").agg(
         pl.col("meets_target").fill_null(True).not_().cast(pl.Int64).cum_prod().sum().alias("streak"))
+
+
+PERSISTS_PERIODS = 2  # missed this many periods running, and unusual: a standing item of the meeting
+ATTENTION_SCHEMA = {
+    "code": pl.String, "kpi": pl.String, "value": pl.Float64, "target": pl.Float64, "region": pl.Float64,
+    "usual": pl.Float64, "worse_than_region": pl.Boolean, "worse_than_usual": pl.Boolean, "streak": pl.Int64,
+    "strength": pl.Float64,
+}
+
+
+def attention(now: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame:
+    """Branch KPIs the meeting must discuss this period, worst first: below target and significantly worse
+    than the region or than the branch's own usual level.
+
+    now: the period's branch rows; history: the same branches' earlier rows. Two questions, each with the
+    verdict the evaluation page draws for it:
+    - than the region: outside the 99.8 % funnel on the bad side (`verdicts`, rate KPIs);
+    - than usual: outside the control-chart limits of the branch's frozen 12-period baseline, on the bad side
+      (`own_past`), and off target PERSISTS_PERIODS periods running: one bad week is the brief's news.
+    The page looks at one KPI at a time; this list looks at some 400 comparisons at once (every branch and
+    KPI, both questions), where 99.8 % limits alone would flag a few small offices every week by chance. So
+    a verdict counts here only when it also holds the 1 % false discovery rate the brief holds (`changes`):
+    one rule for news across the region. No week-on-week step is needed: a slide that has run for six weeks
+    stays on the list until it is fixed. `streak` counts the periods missed in a row; `strength` orders the
+    list: both verdicts before one, then the stronger evidence (in standard deviations).
+    """
+    branches = now.filter((pl.col("level") == "branch") & (pl.col("kpi") != COMPLIANCE_INDEX))
+    if branches.is_empty():
+        return pl.DataFrame(schema=ATTENTION_SCHEMA)
+    peers = pl.concat([_funnel_tail(funnel_kpi(branches, kpi), kpi) for kpi in FUNNEL_KPIS])
+    usual = own_past(branches, history).with_columns(_one_sided(pl.col("usual_z")).alias("p_value"))
+    tests = pl.concat([peers.select("code", "kpi", pl.lit("found_by_region").alias("test"), "p_value"),
+                       usual.select("code", "kpi", pl.lit("found_by_usual").alias("test"), "p_value")])
+    tests = tests.with_columns(_discoveries(pl.col("p_value")).alias("discovered")).pivot(
+        "test", index=["code", "kpi"], values="discovered")
+    pooled = peers.group_by("kpi").agg(pl.col("region").first())
+    streaks = _streaks(pl.concat([history, now], how="diagonal"))
+    found = (branches.select("code", "kpi", "value", "target", "meets_target")
+             .join(peers, on=["code", "kpi"], how="left").join(usual, on=["code", "kpi"], how="left")
+             .join(tests, on=["code", "kpi"], how="left").join(pooled, on="kpi", how="left")
+             .join(streaks, on=["code", "kpi"], how="left")
+             .with_columns((pl.col("verdict") & pl.col("found_by_region")).fill_null(False).alias("worse_than_region"),
+                           (pl.col("outside") & pl.col("found_by_usual")).fill_null(False).alias("worse_than_usual"),
+                           pl.col("streak").fill_null(0))
+             .filter((pl.col("meets_target") == False)  # noqa: E712 (a KPI without a target is not listed)
+                     & (pl.col("worse_than_region")
+                        | (pl.col("worse_than_usual") & (pl.col("streak") >= PERSISTS_PERIODS)))))
+    evidence = pl.max_horizontal(pl.col("region_z").fill_null(0), pl.col("usual_z").fill_null(0))
+    strength = ((pl.col("worse_than_region").cast(pl.Float64) + pl.col("worse_than_usual").cast(pl.Float64)) * 100
+                + evidence.clip(upper_bound=50))
+    return (found.with_columns(strength.alias("strength"))
+            .sort("strength", "code", descending=[True, False]).select(list(ATTENTION_SCHEMA)).cast(ATTENTION_SCHEMA))
+
+
+def _funnel_tail(judged: pl.DataFrame, kpi: str) -> pl.DataFrame:
+    """The funnel's verdict with the chance of a branch this far on the bad side if it were like the region.
+
+    Exact binomial or Poisson tails, on the effective sample (n / phi) when the funnel is widened for
+    over-dispersion: a normal z would make two late priority visitors out of twenty look like a scandal.
+    """
+    spec = KPI_BY_ID[kpi]
+    rows = judged.filter(pl.col("rate").is_not_null())
+    if rows.is_empty():
+        return pl.DataFrame(schema={"code": pl.String, "kpi": pl.String, "verdict": pl.Boolean,
+                                    "region_z": pl.Float64, "region": pl.Float64, "p_value": pl.Float64})
+    phi = rows["phi"].to_numpy()
+    x, n = rows["numerator"].to_numpy() / phi, rows["denominator"].to_numpy() / phi
+    pooled = rows["pooled"].to_numpy() / spec.scale
+    if FUNNEL_MODEL[spec.unit] == "binomial":
+        low, high = binom.cdf(np.round(x), np.round(n), pooled), binom.sf(np.round(x) - 1, np.round(n), pooled)
+    else:
+        low, high = poisson.cdf(np.round(x), n * pooled), poisson.sf(np.round(x) - 1, n * pooled)
+    return rows.select(
+        "code", pl.lit(kpi).alias("kpi"), (pl.col("verdict") == "worse").alias("verdict"),
+        (pl.col("z").abs()).alias("region_z"), pl.col("pooled").alias("region"),
+        pl.Series("p_value", low if spec.higher_is_better else high, dtype=pl.Float64))
+
+
+def _one_sided(bad_z: pl.Expr) -> pl.Expr:
+    """The chance of a point this far on the bad side by chance alone (z > 0 is bad); null without a z."""
+    return bad_z.map_batches(lambda z: pl.Series(norm.sf(z.cast(pl.Float64).to_numpy())).fill_nan(None),
+                             return_dtype=pl.Float64)
+
+
+def own_past(now: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame:
+    """Per code × KPI of `now`: the control chart's verdict on the period's point against the code's usual level.
+
+    The chart is the evaluation page's (`control_chart`): limits from the 12 periods that end BASELINE_LAG
+    before the period (a frozen baseline: the weeks being judged must not set their own limits), the period
+    judged with the points since. Adds usual (the centre line), usual_z (baseline sigmas from usual, positive
+    on the bad side) and outside (beyond the limit on the bad side).
+    """
+    window = stats.BASELINE_PERIODS + BASELINE_LAG
+    rows = []
+    for (code, kpi), point in now.group_by("code", "kpi"):
+        past = history.filter((pl.col("code") == code) & (pl.col("kpi") == kpi)).sort("period_start").tail(window)
+        last = control_chart(pl.concat([past, point], how="diagonal_relaxed"), kpi).row(-1, named=True)
+        usual_z = outside = None
+        if last["centre"] is not None and last["value"] is not None:
+            higher_better = KPI_BY_ID[kpi].higher_is_better
+            # The bad side's limit: a share's limit on the good side can be clipped at 0 or 1.
+            limit = last["lower"] if higher_better else last["upper"]
+            sigma = abs(last["centre"] - limit) / 3
+            usual_z = (last["centre"] - last["value"]) * (1 if higher_better else -1) / sigma if sigma else None
+            outside = last["value"] < limit if higher_better else last["value"] > limit
+        rows.append({"code": code, "kpi": kpi, "usual": last["centre"], "usual_z": usual_z, "outside": outside})
+    return pl.DataFrame(rows, schema={"code": pl.String, "kpi": pl.String, "usual": pl.Float64,
+                                      "usual_z": pl.Float64, "outside": pl.Boolean})

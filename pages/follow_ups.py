@@ -44,7 +44,8 @@ def explain(error: Exception) -> None:
 draft = filters.draft()
 with st.expander(t("new_follow_up"), expanded=draft is not None, icon=":material/add_task:"):
     draft = draft or {"branch_code": f.scope[0], "kpi": None, "granularity": f.granularity, "raised_period": f.period}
-    with st.form("new_follow_up", clear_on_submit=True):
+    # Not cleared on submit: a promise made twice is refused until confirmed, and the text must survive that.
+    with st.form("new_follow_up"):
         left, right = st.columns(2)
         choices = [c for c in dict.fromkeys([draft["branch_code"], *f.scope]) if follow_ups.may_edit_follow_ups(r, c)]
         branch = left.selectbox(t("branch"), choices, format_func=lambda c: names.get(c, c))
@@ -58,6 +59,7 @@ with st.expander(t("new_follow_up"), expanded=draft is not None, icon=":material
         next_meeting = follow_ups.meeting_week_end(draft["raised_period"], draft["granularity"]) + dt.timedelta(days=7)
         due = right.date_input(t("due_date"), value=next_meeting, format="DD/MM/YYYY")
         st.caption(f"{t('raised_in')}: {formats.period_label(draft['raised_period'], draft['granularity'])}")
+        also = st.checkbox(t("also_if_open"), key="also_if_open")
         if st.form_submit_button(t("create"), type="primary", icon=":material/add:"):
             if not me:
                 st.warning(t("name_needed"))
@@ -65,10 +67,15 @@ with st.expander(t("new_follow_up"), expanded=draft is not None, icon=":material
                 try:
                     new_id = commands.add_follow_up(r, branch_code=branch, kpi=kpi, topic=topic, agreed=agreed,
                                                    owner=owner, due_date=due, granularity=draft["granularity"],
-                                                   raised_period=draft["raised_period"], created_by=me)
+                                                   raised_period=draft["raised_period"], created_by=me,
+                                                   also_if_open=also)
                     filters.drop_draft()
                     st.session_state[FLASH] = t("created", id=new_id)
                     st.rerun()
+                except commands.AlreadyPromised as promised:
+                    same = promised.existing
+                    st.warning(t("already_promised", id=same["follow_up_id"], by=same["created_by"] or "–",
+                                 due=formats.date_long(same["due_date"])), icon=":material/content_copy:")
                 except FollowUpError as error:
                     explain(error)
 

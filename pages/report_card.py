@@ -38,7 +38,7 @@ if blocks.has_rows(card):
                  column_config={t("recent"): st.column_config.LineChartColumn(t("recent"), width="medium")})
 
 st.subheader(t("open_follow_ups"))
-promised = follow_ups.follow_up_list(r, f.region, follow_ups.OPEN_STATUSES).filter(pl.col("branch_code") == branch)
+promised = follow_ups.open_follow_ups(r, f.region, f.period, f.granularity).filter(pl.col("branch_code") == branch)
 if promised.is_empty():
     st.info(t("no_follow_ups_due"))
 else:

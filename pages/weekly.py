@@ -11,6 +11,8 @@ from report.xlsx import xlsx_bytes
 from service import evaluation, follow_ups, marts
 from ui import blocks, filters, session
 
+DISCUSS_SHOWN = 6  # what a projected screen holds; the rest one click away
+
 f = filters.current()
 r = session.reader()
 blocks.header("page_weekly", "weekly_question", period=f.period_text)
@@ -23,6 +25,19 @@ else:
     st.download_button(t("meeting_pack_xlsx"), file_name=f"{file_stem(f.region, f.period, f.granularity)}.xlsx",
                        data=lambda: xlsx_bytes(collect(r, f.granularity, f.region, f.period, f.lang, f.picked)),
                        icon=":material/table:", help=t("meeting_pack_no_pdf"))
+
+st.subheader(t("discuss"))
+discuss = evaluation.attention(r, f.granularity, f.region, f.period, f.picked)
+if discuss.is_empty():
+    st.success(t("discuss_none"))
+else:
+    lines = [f"- :red[▼] {sentences.attention_sentence(row, f.granularity, f.lang)}"
+             for row in discuss.iter_rows(named=True)]
+    st.markdown("\n".join(lines[:DISCUSS_SHOWN]))
+    if len(lines) > DISCUSS_SHOWN:
+        with st.expander(t("discuss_more", count=len(lines) - DISCUSS_SHOWN)):
+            st.markdown("\n".join(lines[DISCUSS_SHOWN:]))
+st.caption(t("discuss_note"))
 
 tiles = marts.headline(r, f.granularity, f.region, f.period)
 if blocks.has_rows(tiles):
@@ -87,10 +102,10 @@ with right:
             missed["kpi"].to_list(), "missed_twice")
 
 st.subheader(t("follow_ups"))
-due = follow_ups.open_follow_ups(r, f.region, f.period, f.granularity)
+promised = follow_ups.open_follow_ups(r, f.region, f.period, f.granularity)
 if f.picked:
-    due = due.filter(due["branch_code"].is_in(f.picked))
-if due.is_empty():
+    promised = promised.filter(promised["branch_code"].is_in(f.picked))
+if promised.is_empty():
     st.info(t("no_follow_ups_due"))
 else:
-    blocks.table(tables.follow_ups(due, f.lang), key="follow_ups_due")
+    blocks.table(tables.follow_ups(promised, f.lang), key="follow_ups_open")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from etl.catalogue import KPI_BY_ID
-from present.formats import kpi_value
+from present.formats import date_long, kpi_value, period_label, target_text
 from present.words import current_language, kpi_label, t
 
 
@@ -24,6 +24,9 @@ def change_sentence(row: dict, granularity: str, lang: str | None = None) -> str
                  else f", {streak} {unit} berturut-turut {side} target")
     elif row["meets_target"] is False:
         text += ", now missing its target" if english else ", kini tidak memenuhi target"
+    if row.get("versus_region") == "consistent":
+        text += ("; still within the region's normal spread (funnel)" if english
+                 else "; masih dalam sebaran wajar wilayah (corong)")
     return text
 
 
@@ -37,3 +40,30 @@ def recovery_text(row: dict, lang: str | None = None) -> str:
     return (f"{'✓' if row.get('latest_meets') else '✗'} "
             f"{t('recovered', lang, met=row['weeks_met'], since=row['weeks_since'], latest=latest)}")
 
+
+
+def attention_sentence(row: dict, granularity: str, lang: str | None = None) -> str:
+    """`KC Tangerang Cikokol: Tunggu ≤ 15 menit 46,3 % (target ≥ 90,0 %), lebih buruk dari wilayah (86,8 %) dan
+    dari biasanya (91,2 %), 6 minggu berturut-turut di bawah target. Janji #3 (Kakanwil, Mg 45): jatuh tempo …`."""
+    lang = lang or current_language()
+    kpi, english = row["kpi"], lang == "en"
+    text = f"{row['name']}: {kpi_label(kpi, lang)} {kpi_value(row['value'], kpi, lang)} " \
+           f"({target_text(kpi, row['target'], lang)})"
+    than = []
+    if row.get("worse_than_region"):
+        than.append(f"{'the region' if english else 'wilayah'} ({kpi_value(row['region'], kpi, lang)})")
+    if row.get("worse_than_usual"):
+        than.append(f"{'usual' if english else 'biasanya'} ({kpi_value(row['usual'], kpi, lang)})")
+    text += (", worse than " if english else ", lebih buruk dari ") + (" and " if english else " dan ").join(than)
+    streak = row.get("streak") or 0
+    if streak >= 2:
+        unit = {"week": ("minggu", "weeks"), "month": ("bulan", "months")}[granularity][english]
+        text += f", {streak} {unit} running off target" if english else f", {streak} {unit} berturut-turut meleset"
+    text += "."
+    if row.get("promise_id") is not None:
+        raised = period_label(row["raised_period"], row["raised_granularity"], lang)
+        text += " " + t("promise_raised", lang, id=row["promise_id"], by=row.get("raised_by") or "–", period=raised,
+                        due=date_long(row["due_date"], lang))
+    else:
+        text += " " + t("no_promise", lang)
+    return text

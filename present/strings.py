@@ -104,12 +104,36 @@ STRINGS: dict[str, tuple[str, str]] = {
                         "How did the region do in {period}, and which branches need attention?"),
     "zone_strip": ("Zona kepatuhan per cabang, 12 periode terakhir", "Compliance zone per branch, last 12 periods"),
     "needs_attention": ("Perlu perhatian", "Needs attention"),
+    "discuss": ("Perlu dibahas", "To discuss"),
+    "discuss_none": ("Tidak ada cabang yang nyata lebih buruk dari wilayah atau dari biasanya.",
+                     "No branch is really worse than the region or than usual."),
+    "discuss_note": ("Cabang yang di bawah target dan nyata lebih buruk dari wilayah (di luar batas corong 99,8 %) "
+                     "atau dari biasanya (di luar batas bagan kendali, dua periode berturut-turut di bawah target); "
+                     "yang terparah lebih dulu.",
+                     "Branches below target and really worse than the region (outside the 99.8 % funnel limit) or "
+                     "than usual (outside their control-chart limits, two periods running below target); worst "
+                     "first."),
+    "discuss_more": ("{count} lainnya", "{count} more"),
+    "promise_raised": ("Janji #{id} sudah dibuat ({by}, {period}), jatuh tempo {due}.",
+                       "Promise #{id} already made ({by}, {period}), due {due}."),
+    "no_promise": ("Belum ada janji tindak lanjut.", "No promise made yet."),
+    "already_promised": ("Sudah ada janji terbuka #{id} untuk cabang dan indikator ini ({by}, jatuh tempo {due}). "
+                         "Centang kotak di atas tombol lalu tekan \"Buat tindak lanjut\" lagi bila memang perlu "
+                         "janji kedua.",
+                         "Promise #{id} is already open for this branch and KPI ({by}, due {due}). Tick the box "
+                         "above the button and press \"Create follow-up\" again if a second one is really needed."),
+    "also_if_open": ("Tetap buat janji baru, walau sudah ada yang terbuka",
+                     "Make a new promise anyway, even if one is open"),
     "red_branches": ("Cabang di zona merah", "Branches in the red zone"),
     "missed_twice": ("Indikator meleset dua periode berturut-turut", "KPIs that missed target two periods running"),
     "none_red": ("Tidak ada cabang di zona merah.", "No branch is in the red zone."),
     "none_missed": ("Tidak ada indikator yang meleset dua kali berturut-turut.", "No KPI missed target twice running."),
-    "follow_ups": ("Tindak lanjut jatuh tempo minggu ini", "Follow-ups due this week"),
-    "no_follow_ups_due": ("Tidak ada tindak lanjut yang jatuh tempo.", "No follow-up is due."),
+    "follow_ups": ("Tindak lanjut terbuka", "Open follow-ups"),
+    "no_follow_ups_due": ("Tidak ada tindak lanjut terbuka.", "No open follow-ups."),
+    "due_state": ("Status jatuh tempo", "Due state"),
+    "due_overdue": ("✗ Lewat jatuh tempo", "✗ Overdue"),
+    "due_due": ("! Jatuh tempo minggu rapat ini", "! Due this meeting week"),
+    "due_later": ("– Terjadwal", "– Scheduled"),
     # follow-ups
     "follow_ups_question": ("Apa yang disepakati, siapa yang menindaklanjuti, dan apakah indikatornya pulih?",
                             "What was agreed, who follows it up, and did the KPI recover?"),

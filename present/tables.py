@@ -83,6 +83,8 @@ def follow_ups(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
         words.t("agreed", lang): frame["agreed"],
         words.t("owner", lang): frame["owner"],
         words.t("due_date", lang): [formats.date_long(d, lang) for d in frame["due_date"]],
+        **({words.t("due_state", lang): [words.t(f"due_{s}", lang) for s in frame["due_state"]]}
+           if "due_state" in frame.columns else {}),
         words.t("status", lang): [words.code_label(s, lang) for s in frame["status"]],
         words.t("recovery", lang): [sentences.recovery_text(r, lang) for r in frame.iter_rows(named=True)],
     })

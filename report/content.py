@@ -12,7 +12,6 @@ from service import evaluation, follow_ups, marts, reference
 from service.reader import Reader
 
 FUNNEL_KPI = "wait_within_sop"
-DUE_SOON_DAYS = 7
 
 # Words only the pack needs; `s` falls back to present.words for everything the dashboard also shows.
 STRINGS: dict[str, tuple[str, str]] = {
@@ -51,13 +50,9 @@ STRINGS: dict[str, tuple[str, str]] = {
                     "✗ merah. Sel kosong: tanpa data.",
                     "Green ✓ meets target, red ✗ misses; index: ✓ green ≥ {green}, ! yellow ≥ {yellow}, ✗ red. "
                     "Empty cell: no data."),
-    "follow_ups_title": ("Tindak lanjut terbuka, jatuh tempo s.d. {due}", "Open follow-ups due by {due}"),
-    "no_follow_ups": ("Tidak ada tindak lanjut terbuka.", "No open follow-ups."),
+    "follow_ups_title": ("Tindak lanjut terbuka (minggu rapat berakhir {due})",
+                         "Open follow-ups (the meeting week ends {due})"),
     "id": ("No.", "No."),
-    "due_state": ("Status jatuh tempo", "Due state"),
-    "due_overdue": ("✗ Lewat jatuh tempo", "✗ Overdue"),
-    "due_soon": ("! Jatuh tempo ≤ 7 hari", "! Due within 7 days"),
-    "due_later": ("– Terjadwal", "– Scheduled"),
     "weeks_since": ("Minggu sejak", "Weeks since"),
     "weeks_met": ("Minggu memenuhi target", "Weeks meeting target"),
     "latest_value": ("Nilai terakhir", "Latest value"),
@@ -97,7 +92,7 @@ class Pack:
     funnel: pl.DataFrame  # evaluation.funnel → judged
     funnel_curve: pl.DataFrame  # evaluation.funnel → curve
     zone_strip: pl.DataFrame  # marts.zone_strip
-    follow_ups: pl.DataFrame  # follow_ups.open_follow_ups
+    follow_ups: pl.DataFrame  # follow_ups.open_follow_ups: every open item, with its due_state
     funnel_kpi: str = field(default=FUNNEL_KPI)
 
     @property
@@ -110,7 +105,7 @@ class Pack:
 
     @property
     def follow_ups_due_by(self) -> dt.date:
-        """The last due date follow_ups.open_follow_ups lists: the end of the period's meeting week."""
+        """The end of the period's meeting week, which every item's due state is seen from."""
         return follow_ups.meeting_week_end(self.period, self.granularity)
 
     @property
@@ -197,10 +192,3 @@ def filter_lines(pack: Pack) -> list[tuple[str, str]]:
         (s("loaded", lang), formats.datetime_short(pack.loaded_at, lang)),
         (s("generated", lang), formats.datetime_short(pack.generated_at, lang)),
     ]
-
-
-def due_state(due: dt.date | None, today: dt.date) -> str:
-    """overdue / soon / later for a follow-up's due date, seen from the day the pack is made."""
-    if due is None or due > today + dt.timedelta(days=DUE_SOON_DAYS):
-        return "later"
-    return "overdue" if due < today else "soon"

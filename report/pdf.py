@@ -19,7 +19,7 @@ from plotly.offline import get_plotlyjs
 
 from etl.catalogue import COMPLIANCE_INDEX, HEADLINE_KPIS, KPI_BY_ID
 from present import charts, formats, sentences, tables, words
-from report.content import Pack, due_state, filter_lines, s
+from report.content import Pack, filter_lines, s
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHART_WIDTH = 1000  # px: A4 landscape less 12 mm margins is about 1030 CSS px
@@ -229,23 +229,22 @@ def _funnel_range(pack: Pack) -> list[float]:
 def _follow_ups(pack: Pack) -> str:
     lang = pack.lang
     heading = f'<h2>{_e(pack.follow_ups_title)}</h2>'
-    frame = pack.follow_ups.sort("due_date", "follow_up_id")
+    frame = pack.follow_ups
     if frame.is_empty():
-        return heading + f'<p class="calm">{_e(s("no_follow_ups", lang))}</p>'
-    today = pack.generated_at.date()
+        return heading + f'<p class="calm">{_e(words.t("no_follow_ups_due", lang))}</p>'
     columns = [words.t("branch", lang), s("topic", lang), s("agreed", lang), s("owner", lang), s("due_date", lang),
                s("status", lang), s("recovery", lang)]
     head = "".join(f"<th>{_e(c)}</th>" for c in columns)
     widths = "".join(f'<col style="width:{w}%">' for w in FOLLOW_UP_WIDTHS)
     body = []
     for r in frame.iter_rows(named=True):
-        state = due_state(r["due_date"], today)
-        zone = {"overdue": "red", "soon": "yellow", "later": "none"}[state]
+        state = r["due_state"]
+        zone = {"overdue": "red", "due": "yellow", "later": "none"}[state]
         topic = r["topic"] + (f" ({words.kpi_label(r['kpi'], lang)})" if r["kpi"] in KPI_BY_ID else "")
         body.append(
             f'<tr><td>{_e(r.get("name") or r["branch_code"])}</td><td>{_e(topic)}</td><td>{_e(r["agreed"])}</td>'
             f'<td>{_e(r["owner"])}</td><td class="zone {zone}">{_e(formats.date_long(r["due_date"], lang))}<br>'
-            f'{_e(s("due_" + state, lang))}</td><td>{_e(words.code_label(r["status"], lang))}</td>'
+            f'{_e(words.t("due_" + state, lang))}</td><td>{_e(words.code_label(r["status"], lang))}</td>'
             f'<td>{_e(sentences.recovery_text(r, lang))}</td></tr>')
     return heading + (f'<table class="follow-ups"><colgroup>{widths}</colgroup><thead><tr>{head}</tr></thead>'
                       f'<tbody>{"".join(body)}</tbody></table>')

@@ -20,7 +20,7 @@ from etl.catalogue import COMPLIANCE_INDEX, KPI_BY_ID
 from etl.contract import FORMULA_START
 from present import charts, formats, sentences, words
 from present.charts import ZONE_SYMBOLS, zone_label
-from report.content import Pack, due_state, filter_lines, s
+from report.content import Pack, filter_lines, s
 
 FILLS = {"green": ("#C6EFCE", "#006100"), "yellow": ("#FFEB9C", "#7A4A00"), "red": ("#FFC7CE", "#9C0006")}
 UNIT_FORMATS = {"share": "0.0%", "ratio": "0.00", "count": "0", "index": "0.0"}
@@ -327,17 +327,16 @@ def _follow_ups(book: _Book, pack: Pack) -> None:
     lang = pack.lang
     ws = book.sheet(s("sheet_follow_ups", lang))
     book.heading(ws, pack, pack.follow_ups_title)
-    frame = pack.follow_ups.sort("due_date", "follow_up_id")
+    frame = pack.follow_ups
     columns = [(s("id", lang), 6), (s("code", lang), 9), (words.t("branch", lang), 24), (words.t("kpi", lang), 28),
                (s("topic", lang), 30), (s("agreed", lang), 44), (s("owner", lang), 20), (s("raised_in", lang), 22),
-               (s("due_date", lang), 13), (s("due_state", lang), 22), (s("status", lang), 12),
+               (s("due_date", lang), 13), (words.t("due_state", lang), 22), (s("status", lang), 12),
                (s("weeks_since", lang), 10), (s("weeks_met", lang), 12), (s("latest_value", lang), 13),
                (s("latest_meets", lang), 14), (s("notes", lang), 36), (s("updated_by", lang), 18),
                (s("updated", lang), 17)]
     first = book.table(ws, 3, "FollowUps", columns, frame.height)
     if frame.is_empty():
-        book.text(ws, first, 4, s("no_follow_ups", lang))
-    today = pack.generated_at.date()
+        book.text(ws, first, 4, words.t("no_follow_ups_due", lang))
     wrap = {"text_wrap": True, "valign": "top"}
     for i, r in enumerate(frame.iter_rows(named=True)):
         row, kpi = first + i, r["kpi"]
@@ -351,7 +350,7 @@ def _follow_ups(book: _Book, pack: Pack) -> None:
         book.text(ws, row, 7, formats.period_label(r["raised_period"], r["granularity"], lang)
                   if r["raised_period"] else None)
         book.date(ws, row, 8, r["due_date"])
-        book.text(ws, row, 9, s(f"due_{due_state(r['due_date'], today)}", lang))
+        book.text(ws, row, 9, words.t(f"due_{r['due_state']}", lang))
         book.text(ws, row, 10, words.code_label(r["status"], lang))
         book.number(ws, row, 11, r.get("weeks_since"), "0")
         book.number(ws, row, 12, r.get("weeks_met"), "0")

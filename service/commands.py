@@ -6,17 +6,36 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
+
 from etl import follow_ups
 from etl.pipeline import Progress, RunResult, run_etl
 from service.access import OutOfScope
-from service.follow_ups import may_edit_follow_ups
+from service.follow_ups import OPEN_STATUSES, may_edit_follow_ups
 from service.reader import Reader
 
 
-def add_follow_up(r: Reader, **fields) -> int:
-    """Store a new item (see etl.follow_ups.create); raises FollowUpError with the field to correct."""
+class AlreadyPromised(Exception):
+    """An open item already covers this branch and KPI; `existing` is it (follow_up_id, due_date, created_by)."""
+
+    def __init__(self, existing: dict):
+        super().__init__(f"follow-up #{existing['follow_up_id']} is open for this branch and KPI")
+        self.existing = existing
+
+
+def add_follow_up(r: Reader, *, also_if_open: bool = False, **fields) -> int:
+    """Store a new item (see etl.follow_ups.create); raises FollowUpError with the field to correct.
+
+    A second open item on the same branch and KPI is usually a promise made twice: AlreadyPromised, unless
+    the person said they mean it (`also_if_open`).
+    """
     if not may_edit_follow_ups(r, fields.get("branch_code", "")):
         raise OutOfScope(fields.get("branch_code"))
+    if fields.get("kpi") is not None and not also_if_open:
+        same = follow_ups.follow_ups(r.engine, [fields["branch_code"]], statuses=OPEN_STATUSES).filter(
+            pl.col("kpi") == fields["kpi"])
+        if same.height:
+            raise AlreadyPromised(same.row(0, named=True))
     return follow_ups.create(r.engine, **fields)
 
 

@@ -7,6 +7,7 @@ import polars as pl
 
 from etl import evaluation, stats
 from service.access import OutOfScope
+from service.follow_ups import OPEN_STATUSES, follow_up_list
 from service.marts import kpi_values, zone_of
 from service.reader import Reader
 from service.reference import RECENT_PERIODS, branch_names, recent_periods, region_branches
@@ -69,12 +70,17 @@ def control_chart(r: Reader, granularity: str, region: str, branch: str, kpi: st
 def _what_changed(r: Reader, granularity: str, region: str, period: dt.date) -> pl.DataFrame:
     starts = recent_periods(r, granularity, period, stats.BASELINE_PERIODS + evaluation.BASELINE_LAG + 2)
     if len(starts) < 2:
-        return pl.DataFrame(schema=evaluation.CHANGE_SCHEMA)
+        return pl.DataFrame(schema={**evaluation.CHANGE_SCHEMA, "versus_region": pl.String, "name": pl.String})
     rows = kpi_values(r, granularity, region, starts[0], period)
-    found = evaluation.changes(rows.filter(pl.col("period_start") == period),
-                               rows.filter(pl.col("period_start") == starts[-2]),
+    now = rows.filter(pl.col("period_start") == period)
+    found = evaluation.changes(now, rows.filter(pl.col("period_start") == starts[-2]),
                                rows.filter(pl.col("period_start") < starts[-2]))
-    return found.with_columns(pl.col("code").replace_strict(branch_names(r), default=pl.col("code")).alias("name"))
+    # The brief judges a branch against its own past, the funnel against its peers: say the funnel's verdict
+    # beside each branch's change, so a "significant" fall that the region's spread explains reads as such.
+    peers = evaluation.verdicts(now.filter(pl.col("level") == "branch")).select(
+        "code", "kpi", pl.col("verdict").alias("versus_region"))
+    return found.join(peers, on=["code", "kpi"], how="left").with_columns(
+        pl.col("code").replace_strict(branch_names(r), default=pl.col("code")).alias("name"))
 
 
 def what_changed(r: Reader, granularity: str, region: str, period: dt.date) -> pl.DataFrame:
@@ -100,3 +106,28 @@ def report_card(r: Reader, granularity: str, region: str, period: dt.date, branc
     """Every KPI of one branch in the period: value, target, status, funnel verdict and the recent values."""
     _require_branch(r, region, branch)
     return r.cached(_report_card, granularity, region, period, branch)
+
+
+def _attention(r: Reader, granularity: str, region: str, period: dt.date) -> pl.DataFrame:
+    starts = recent_periods(r, granularity, period, stats.BASELINE_PERIODS + evaluation.BASELINE_LAG + 1)
+    rows = kpi_values(r, granularity, region, starts[0] if starts else period, period)
+    found = evaluation.attention(rows.filter(pl.col("period_start") == period),
+                                 rows.filter(pl.col("period_start") < period))
+    return found.with_columns(pl.col("code").replace_strict(branch_names(r), default=pl.col("code")).alias("name"))
+
+
+def attention(r: Reader, granularity: str, region: str, period: dt.date,
+              selected: tuple[str, ...] = ()) -> pl.DataFrame:
+    """The branch KPIs the meeting must discuss, worst first (etl.evaluation.attention), picked branches only if
+    any, each with the open promise already made about it: promise_id, raised_period (of raised_granularity),
+    raised_by, due_date, agreed."""
+    r.require_region(region)
+    found = r.cached(_attention, granularity, region, period)
+    if selected:
+        found = found.filter(pl.col("code").is_in(list(selected)))
+    promises = follow_up_list(r, region, OPEN_STATUSES).filter(pl.col("kpi").is_not_null()).sort(
+        "raised_period", "follow_up_id", descending=True).unique(["branch_code", "kpi"], keep="first").select(
+        pl.col("branch_code").alias("code"), "kpi", pl.col("follow_up_id").alias("promise_id"), "raised_period",
+        pl.col("granularity").alias("raised_granularity"),
+        pl.col("created_by").alias("raised_by"), "due_date", "agreed")
+    return found.join(promises, on=["code", "kpi"], how="left")

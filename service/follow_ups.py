@@ -16,6 +16,7 @@ from service.reader import Reader
 from service.reference import branch_names, branches, region_branches
 
 OPEN_STATUSES = ("open", "in_progress")
+DUE_STATES = ("overdue", "due", "later")
 
 
 def follow_up_list(r: Reader, region: str, statuses: tuple[str, ...] | None = None,
@@ -36,9 +37,21 @@ def meeting_week_end(period: dt.date, granularity: str) -> dt.date:
     return period_after(period, granularity) + dt.timedelta(days=6)
 
 
-def open_follow_ups(r: Reader, region: str, period: dt.date | None = None, granularity: str = "week") -> pl.DataFrame:
-    """Open and in-progress items; with a period, those due by the end of its meeting week (overdue included)."""
-    return follow_up_list(r, region, OPEN_STATUSES, None if period is None else meeting_week_end(period, granularity))
+def due_state(due: dt.date | None, period: dt.date, granularity: str) -> str:
+    """overdue (before the meeting week of the period), due (in it) or later: one wording on page and pack."""
+    meeting_end = meeting_week_end(period, granularity)
+    if due is None or due > meeting_end:
+        return "later"
+    return "overdue" if due < meeting_end - dt.timedelta(days=6) else "due"
+
+
+def open_follow_ups(r: Reader, region: str, period: dt.date, granularity: str = "week") -> pl.DataFrame:
+    """Every open and in-progress item of the region, due or not, with its due_state seen from the period's
+    meeting week: overdue first, then due, then later, each soonest first."""
+    items = follow_up_list(r, region, OPEN_STATUSES)
+    states = [due_state(d, period, granularity) for d in items["due_date"]]
+    return items.with_columns(pl.Series("due_state", states, dtype=pl.String)).sort(
+        pl.col("due_state").replace_strict({s: i for i, s in enumerate(DUE_STATES)}), "due_date", "follow_up_id")
 
 
 def follow_up_history(r: Reader, follow_up_id: int) -> pl.DataFrame:

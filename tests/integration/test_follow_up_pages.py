@@ -64,9 +64,12 @@ def test_a_follow_up_from_a_flag_is_prefilled_and_shows_in_the_meeting(own_demo)
         "BTN03", "wait_within_sop", period, "Kakanwil")
     assert item["due_date"] == follow_ups.meeting_week_end(period, "week") + dt.timedelta(days=7)
     # At the next meeting (a week later) the item is due and shows on the weekly page.
+    # Open items show whether due or not; at the next meeting (a week later) this one is due.
     due = follow_ups.open_follow_ups(own_demo, "BTN", period + dt.timedelta(weeks=1), "week")
-    assert due["follow_up_id"].to_list() == [1]
-    assert follow_ups.open_follow_ups(own_demo, "BTN", period - dt.timedelta(weeks=1), "week").is_empty()
+    assert due.select("follow_up_id", "due_state").rows() == [(1, "due")]
+    assert follow_ups.open_follow_ups(own_demo, "BTN", period, "week")["due_state"].to_list() == ["later"]
+    assert follow_ups.open_follow_ups(own_demo, "BTN", period + dt.timedelta(weeks=2), "week")[
+        "due_state"].to_list() == ["overdue"]
 
 
 def test_two_editors_of_one_item_do_not_overwrite_each_other(own_demo):
@@ -83,3 +86,16 @@ def test_two_editors_of_one_item_do_not_overwrite_each_other(own_demo):
     assert any("Ani" in e.value for e in second.error), [e.value for e in second.error]
     history = follow_ups.follow_up_history(own_demo, 1)
     assert history["changed_by"].to_list() == ["Kakanwil", "Ani"]
+
+
+def test_a_second_promise_on_the_same_branch_and_kpi_asks_first(own_demo):
+    period = reference.default_period(own_demo, "week")
+    create_from_flag(app_on("weekly"), "BTN03", "wait_within_sop", period)
+    again = create_from_flag(app_on("weekly"), "BTN03", "wait_within_sop", period, name="Budi")
+    assert any("#1" in w.value and "Kakanwil" in w.value for w in again.warning), [w.value for w in again.warning]
+    assert follow_ups.follow_up_list(own_demo, "BTN")["follow_up_id"].to_list() == [1]
+    again.checkbox(key="also_if_open").check()
+    again.get("form_submit_button")[0].click()
+    again.run()
+    assert any("#2" in s.value for s in again.success), [s.value for s in again.success]
+    assert sorted(follow_ups.follow_up_list(own_demo, "BTN")["follow_up_id"].to_list()) == [1, 2]
