@@ -191,11 +191,27 @@ def test_formula_like_text_stays_inert_text(workbook):
         assert formats[styles[text]].get("quotePrefix") == "1", text  # what a typed apostrophe gives in Excel
 
 
-def test_follow_ups_carry_their_recovery(workbook):
-    items = sheet(workbook, "Tindak lanjut").filter(pl.col("Topik") == "Antrean pagi").row(0, named=True)
-    assert items["Minggu sejak"] == 3
-    assert 0 <= items["Minggu memenuhi target"] <= 3
-    assert items["Status jatuh tempo"].startswith(("✗", "!", "–"))
+@pytest.mark.parametrize(("days_after_due", "due_state"), [
+    (1, "✗ Lewat jatuh tempo"), (0, "! Jatuh tempo ≤ 7 hari"), (-7, "! Jatuh tempo ≤ 7 hari"), (-8, "– Terjadwal")])
+def test_follow_ups_carry_their_recovery(r, pack_db, tmp_path, days_after_due, due_state):
+    """The weeks since the raised week, those the branch met its wait target in and the latest value, as kpi_weekly
+    holds them; and the due state seen from the day the pack is made: pinned here, so that it is exact on any date."""
+    region, period = pack_db
+    branch = reference.region_branches(r, region)["branch_code"][0]
+    raised, due = period - dt.timedelta(weeks=3), period  # as pack_db creates "Antrean pagi"
+    made = dt.datetime.combine(due + dt.timedelta(days=days_after_due), dt.time(9))
+    path = xlsx.write_xlsx(content.collect(r, "week", region, period, "id", now=made), tmp_path / "pack.xlsx")
+    item = sheet(path, "Tindak lanjut").filter(pl.col("Topik") == "Antrean pagi").row(0, named=True)
+    mart = schema.kpi_weekly
+    with make_engine(database_url()).connect() as conn:
+        since = conn.execute(select(mart.c.value, mart.c.meets_target).where(
+            mart.c.level == "branch", mart.c.code == branch, mart.c.kpi == "wait_within_sop",
+            mart.c.period_start > raised).order_by(mart.c.period_start)).all()
+    assert len(since) == 3  # the demo has every week up to the period
+    assert item["Kode"] == branch
+    assert (item["Minggu sejak"], item["Minggu memenuhi target"]) == (len(since), sum(met for _, met in since))
+    assert item["Nilai terakhir"] == pytest.approx(since[-1].value, rel=1e-12)
+    assert item["Status jatuh tempo"] == due_state
 
 
 def test_an_english_pack_names_its_sheets_and_headers_in_english(r, pack_db, tmp_path):

@@ -7,7 +7,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from etl import evaluation
+from etl import evaluation, stats
 from etl.catalogue import COMPLIANCE_INDEX, KPI_BY_ID
 
 WEEKS = [dt.date(2026, 8, 3) + dt.timedelta(weeks=i) for i in range(15)]
@@ -74,12 +74,23 @@ def test_a_jump_in_a_percentile_is_judged_by_its_control_chart():
     assert found.select("code", "kpi", "direction").rows() == [("B07", "wait_p90_min", "worse")]
 
 
-def test_a_significant_but_immaterial_change_is_left_out():
-    """n = 100 000 makes 93 % → 92 % significant; one point is not worth a regional head's time."""
-    rows = [row("B01", WEEKS[0], "wait_within_sop", 0.93, 93_000, 100_000),
-            row("B01", WEEKS[1], "wait_within_sop", 0.92, 92_000, 100_000)]
-    frame = marts(rows)
-    assert evaluation.changes(*split(frame, 1)).is_empty()
+def test_a_significant_but_immaterial_change_is_left_out(monkeypatch):
+    """n = 100 000 makes 93 % → 92 % significant; one point is not worth a regional head's time.
+
+    A steady 93 % over a full lagged baseline, so that there is history to judge by: with no material
+    threshold for shares the same change is reported, so materiality alone is what leaves it out. B02
+    stays at 93 % so that the change is B01's own, not one most branches share (the region's line).
+    """
+    weeks = [WEEKS[0] + dt.timedelta(weeks=i) for i in range(stats.BASELINE_PERIODS + evaluation.BASELINE_LAG + 1)]
+    hits = {("B01", weeks[-1]): 92_000}
+    frame = marts([row(code, week, "wait_within_sop", hits.get((code, week), 93_000) / 100_000,
+                       hits.get((code, week), 93_000), 100_000) for week in weeks for code in ("B01", "B02")])
+    now, before = frame.filter(pl.col("period_start") == weeks[-1]), frame.filter(pl.col("period_start") == weeks[-2])
+    history = frame.filter(pl.col("period_start") < weeks[-2])
+    assert evaluation.changes(now, before, history).is_empty()
+    monkeypatch.setitem(evaluation.MATERIAL, "share", 0.0)
+    assert evaluation.changes(now, before, history).select("code", "kpi", "direction").rows() == [
+        ("B01", "wait_within_sop", "worse")]
 
 
 def test_a_change_most_branches_share_is_reported_once_for_the_region():
