@@ -191,17 +191,14 @@ def test_formula_like_text_stays_inert_text(workbook):
         assert formats[styles[text]].get("quotePrefix") == "1", text  # what a typed apostrophe gives in Excel
 
 
-@pytest.mark.parametrize(("days_after_due", "due_state"), [
-    (1, "✗ Lewat jatuh tempo"), (0, "! Jatuh tempo ≤ 7 hari"), (-7, "! Jatuh tempo ≤ 7 hari"), (-8, "– Terjadwal")])
-def test_follow_ups_carry_their_recovery(r, pack_db, tmp_path, days_after_due, due_state):
+def test_follow_ups_carry_their_recovery_and_due_state(r, pack_db, workbook):
     """The weeks since the raised week, those the branch met its wait target in and the latest value, as kpi_weekly
-    holds them; and the due state seen from the day the pack is made: pinned here, so that it is exact on any date."""
+    holds them; and the due state seen from the period's meeting week (tests/unit/test_due_states.py has them all):
+    due on the period's Monday, the item is overdue by the meeting, whatever day the pack is made."""
     region, period = pack_db
     branch = reference.region_branches(r, region)["branch_code"][0]
-    raised, due = period - dt.timedelta(weeks=3), period  # as pack_db creates "Antrean pagi"
-    made = dt.datetime.combine(due + dt.timedelta(days=days_after_due), dt.time(9))
-    path = xlsx.write_xlsx(content.collect(r, "week", region, period, "id", now=made), tmp_path / "pack.xlsx")
-    item = sheet(path, "Tindak lanjut").filter(pl.col("Topik") == "Antrean pagi").row(0, named=True)
+    raised = period - dt.timedelta(weeks=3)  # as pack_db creates "Antrean pagi", due on `period`
+    item = sheet(workbook, "Tindak lanjut").filter(pl.col("Topik") == "Antrean pagi").row(0, named=True)
     mart = schema.kpi_weekly
     with make_engine(database_url()).connect() as conn:
         since = conn.execute(select(mart.c.value, mart.c.meets_target).where(
@@ -211,7 +208,25 @@ def test_follow_ups_carry_their_recovery(r, pack_db, tmp_path, days_after_due, d
     assert item["Kode"] == branch
     assert (item["Minggu sejak"], item["Minggu memenuhi target"]) == (len(since), sum(met for _, met in since))
     assert item["Nilai terakhir"] == pytest.approx(since[-1].value, rel=1e-12)
-    assert item["Status jatuh tempo"] == due_state
+    assert item["Status jatuh tempo"] == "✗ Lewat jatuh tempo"
+
+
+def test_the_pack_lists_an_open_follow_up_that_is_not_yet_due(r, pack_db, tmp_path):
+    """Every open promise is on the meeting's table, not only those due: one due in a month reads "Terjadwal"."""
+    region, period = pack_db
+    copy = tmp_path / "later.db"
+    with sqlite3.connect(database_url().removeprefix("sqlite:///")) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    engine = make_engine(f"sqlite:///{copy}")
+    branch = reference.region_branches(r, region)["branch_code"][2]
+    follow_ups.create(engine, branch_code=branch, kpi="csat", topic="Kepuasan", agreed="Pelatihan petugas",
+                      owner="Kepala cabang", granularity="week", raised_period=period,
+                      due_date=period + dt.timedelta(days=30), created_by="Kakanwil")
+    pack = content.collect(Reader.for_process(engine, "tests"), "week", region, period, "id")
+    path = xlsx.write_xlsx(pack, tmp_path / "pack.xlsx")
+    later = sheet(path, "Tindak lanjut").filter(pl.col("Topik") == "Kepuasan").row(0, named=True)
+    assert later["Status jatuh tempo"] == "– Terjadwal" and later["Kode"] == branch
+    engine.dispose()
 
 
 def test_an_english_pack_names_its_sheets_and_headers_in_english(r, pack_db, tmp_path):
