@@ -23,7 +23,7 @@ import report
 
 report.quiet_streamlit()
 
-from etl import follow_ups, schema  # noqa: E402
+from etl import follow_ups, migrate, schema  # noqa: E402
 from etl.__main__ import main  # noqa: E402
 from etl.catalogue import KPI_BY_ID, KPIS  # noqa: E402
 from etl.db import make_engine, read_frame  # noqa: E402
@@ -51,7 +51,7 @@ def pack_db(demo_db_url, tmp_path_factory):
         source.backup(target)  # a byte copy would miss what still sits in the WAL file
     url = f"sqlite:///{copy}"
     engine = make_engine(url)
-    schema.metadata.create_all(engine, tables=[schema.follow_ups, schema.follow_up_history])
+    migrate.upgrade(engine)  # as the dashboard does at start; the demo copy is at head already
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DATABASE_URL", url)
         st.cache_resource.clear()
