@@ -4,6 +4,8 @@ Every difference between SQLite and PostgreSQL lives in this module.
 """
 from __future__ import annotations
 
+import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +22,7 @@ from etl.schema import metadata
 
 STAGE_PREFIX = "stage_"
 READ_BATCH_ROWS = 250_000
+WAL_SWITCH_TRIES = 100  # 0.1 s apart
 # Text and BigInteger are subclasses of String and Integer, so the first match is enough.
 SQL_TO_POLARS = ((DateTime, pl.Datetime("us")), (Date, pl.Date), (Boolean, pl.Boolean), (Float, pl.Float64),
                  (Integer, pl.Int64), (String, pl.String))
@@ -39,22 +42,27 @@ def make_engine(url: str) -> Engine:
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # A process connecting while another switches a brand-new file to WAL gets "database is locked" at
+    # once, busy timeout or not (the ETL and the dashboard both migrating a new database at start).
+    for attempt in range(WAL_SWITCH_TRIES):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == WAL_SWITCH_TRIES - 1:
+                raise
+            time.sleep(0.1)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
-def create_tables(engine: Engine) -> None:
-    """Create missing tables and indexes; drop staging tables that an interrupted run left behind.
+def drop_stage_tables(engine: Engine) -> None:
+    """Drop the staging tables that a killed run left behind; call it only while holding the ETL lock.
 
-    `create_all` skips tables that exist, with their indexes, so an index added to the
-    schema later is created here on the databases that predate it.
+    A stage exists only while a load runs, so any found under the lock are debris. The schema itself
+    is etl.migrate's business, not this module's.
     """
-    metadata.create_all(engine)
     with engine.begin() as conn:
-        for table in metadata.sorted_tables:
-            for index in table.indexes:
-                index.create(conn, checkfirst=True)
         for name in inspect(conn).get_table_names():
             if name.startswith(STAGE_PREFIX):
                 conn.execute(text(f'DROP TABLE "{name}"'))

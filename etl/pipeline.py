@@ -8,7 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
-from etl.db import create_tables
+from etl import migrate
+from etl.db import drop_stage_tables
 from etl.extract import FileRejected, load_mappings, raw_files, read_raw
 from etl.load import BatchResult, already_loaded, file_sha256, load_batch, record_failure
 from etl.pseudonymise import check_key, load_secret, protect_personal_data, stored_fingerprint
@@ -43,7 +44,8 @@ def run_etl(raw_dir: Path, engine: Engine, *, recompute: bool = False, progress:
     """
     sop = load_sop(config_dir)
     with etl_lock(engine, wait=wait):
-        create_tables(engine)
+        migrate.upgrade(engine)
+        drop_stage_tables(engine)
         # A database loaded before must be loaded again with its own key, never with a fresh one.
         key = secret if secret is not None else load_secret(create=stored_fingerprint(engine) is None)
         check_key(engine, key)

@@ -10,8 +10,9 @@ import datetime as dt
 import polars as pl
 from sqlalchemy import Engine, delete, insert, select
 
+from etl import migrate
 from etl.db import read_frame
-from etl.schema import branches, metadata, users
+from etl.schema import branches, users
 
 REGIONAL_HEAD = "regional_head"
 BRANCH_MANAGER = "branch_manager"
@@ -23,7 +24,8 @@ class UserError(ValueError):
 
 
 def ensure_table(engine: Engine) -> None:
-    metadata.create_all(engine, tables=[users])
+    """The users table comes with the schema; a database at head costs one read here and takes no lock."""
+    migrate.upgrade(engine)
 
 
 def normalise_login(login: str) -> str:

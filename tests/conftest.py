@@ -54,10 +54,17 @@ def any_engine(request, tmp_path):
     else:
         url = request.getfixturevalue("postgres_url")
         engine = make_engine(url)
-        from etl.schema import metadata
-        metadata.drop_all(engine)
+        drop_everything(engine)
     yield engine
     engine.dispose()
+
+
+def drop_everything(engine) -> None:
+    """Empty a shared database: every Pantau table and the migration record, which would otherwise claim a schema."""
+    from etl.schema import metadata
+    metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import importlib
 import streamlit as st
 from sqlalchemy import Engine
 
-from etl import schema, users
+from etl import migrate, users
 from etl.db import make_engine
 from etl.settings import database_url
 from etl.sop import Sop, load_sop
@@ -23,13 +23,10 @@ from ui import auth
 
 @st.cache_resource(show_spinner=False)
 def engine() -> Engine:
-    """One engine per server process; the follow-up tables are made here because people write them, not the ETL.
-
-    So is `marts_pending`, which the cache key reads, on a database loaded before it existed.
-    """
+    """One engine per server process, its database migrated to the code's schema (etl.migrate) before any read:
+    people write follow-ups and users through the dashboard before any ETL run may have."""
     made = make_engine(database_url())
-    schema.metadata.create_all(made, tables=[schema.follow_ups, schema.follow_up_history, schema.marts_pending,
-                                             schema.users])
+    migrate.upgrade(made)
     return made
 
 

@@ -1,4 +1,4 @@
-"""Database helpers: typed reads in batches, and indexes added to the schema after a database was created."""
+"""Database helpers: typed reads in batches, and the staging tables a killed run leaves behind."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,8 +6,8 @@ import datetime as dt
 import polars as pl
 from sqlalchemy import inspect, select, text
 
-from etl import db
-from etl.db import create_tables, read_frame, write_rows
+from etl import db, migrate
+from etl.db import STAGE_PREFIX, drop_stage_tables, read_frame, write_rows
 from etl.schema import claims
 
 CLAIM_ROWS = pl.DataFrame({
@@ -21,7 +21,7 @@ CLAIM_ROWS = pl.DataFrame({
 
 
 def test_a_read_in_batches_equals_a_read_at_once(any_engine, monkeypatch):
-    create_tables(any_engine)
+    migrate.upgrade(any_engine)
     with any_engine.begin() as conn:
         write_rows(conn, claims, CLAIM_ROWS)
     statement = select(claims).order_by(claims.c.claim_id)
@@ -35,10 +35,10 @@ def test_a_read_in_batches_equals_a_read_at_once(any_engine, monkeypatch):
     assert empty.height == 0 and empty.schema == at_once.schema
 
 
-def test_an_index_added_to_the_schema_is_created_on_an_existing_database(any_engine):
-    create_tables(any_engine)
+def test_staging_tables_left_by_a_killed_run_are_dropped_and_nothing_else(any_engine):
+    migrate.upgrade(any_engine)
     with any_engine.begin() as conn:
-        conn.execute(text("DROP INDEX ix_claims_submitted"))
-    create_tables(any_engine)
-    with any_engine.connect() as conn:
-        assert "ix_claims_submitted" in {i["name"] for i in inspect(conn).get_indexes("claims")}
+        conn.execute(text(f'CREATE TABLE "{STAGE_PREFIX}claims_dead0001" (claim_id VARCHAR(64))'))
+    before = set(inspect(any_engine).get_table_names())
+    drop_stage_tables(any_engine)
+    assert set(inspect(any_engine).get_table_names()) == before - {f"{STAGE_PREFIX}claims_dead0001"}

@@ -26,8 +26,8 @@ from etl.db import read_frame
 from etl.generate import generate
 from etl.pipeline import run_etl
 from etl.runlock import EtlBusy, etl_lock
-from etl.schema import FACT_TABLES, etl_batches, kpi_weekly, marts_pending, metadata, quarantine
-from tests.conftest import TEST_SECRET
+from etl.schema import FACT_TABLES, etl_batches, kpi_weekly, marts_pending, quarantine
+from tests.conftest import TEST_SECRET, drop_everything
 from tests.integration.test_pipeline import table_frames
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,7 +47,7 @@ def region_weeks(tmp_path_factory) -> Path:
 
 
 def fresh(engine: Engine) -> Engine:
-    metadata.drop_all(engine)
+    drop_everything(engine)
     return engine
 
 

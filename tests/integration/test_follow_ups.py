@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event, func, insert, select
 
 from etl import follow_ups as fu
-from etl.db import create_tables
+from etl import migrate
 from etl.pipeline import run_etl
 from etl.schema import branches, follow_up_history, follow_ups
 from tests.conftest import TEST_SECRET
@@ -27,7 +27,7 @@ BRANCH_ROW = {"branch_type": "KC", "region_code": "BTN", "region_name": "Banten"
 
 @pytest.fixture
 def engine(any_engine):
-    create_tables(any_engine)
+    migrate.upgrade(any_engine)
     with any_engine.begin() as conn:
         conn.execute(insert(branches), [{**BRANCH_ROW, "branch_code": "SRG", "branch_name": "KC Serang"},
                                         {**BRANCH_ROW, "branch_code": "PDG", "branch_name": "KCP Pandeglang"}])

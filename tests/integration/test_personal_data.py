@@ -18,8 +18,8 @@ from etl import pseudonymise
 from etl.generate import generate
 from etl.pipeline import run_etl
 from etl.pseudonymise import KeyProblem, fingerprint
-from etl.schema import etl_batches, etl_settings, metadata
-from tests.conftest import TEST_SECRET
+from etl.schema import etl_batches, etl_settings
+from tests.conftest import TEST_SECRET, drop_everything
 from tests.integration.test_pipeline import table_frames
 
 PERSONAL_COLUMNS = ("participant_id", "participant_name")
@@ -56,7 +56,7 @@ def stored_texts(frame: pl.DataFrame) -> set[str]:
 
 
 def test_no_nik_kpj_or_name_survives_into_any_table(any_engine, demo_weeks):
-    metadata.drop_all(any_engine)
+    drop_everything(any_engine)
     result = run_etl(demo_weeks, any_engine, secret=TEST_SECRET)
     assert sum(b.rows_quarantined for b in result.batches) > 0, "the demo must include broken rows"
     personal = raw_personal_values(demo_weeks)

@@ -8,8 +8,9 @@ import polars as pl
 import pytest
 from sqlalchemy import select
 
+from etl import migrate
 from etl.contract import CLAIM_CHANNELS, COMPLAINT_CHANNELS, OUTCOMES, PRIORITY_GROUPS, PROGRAMMES, SERVICES
-from etl.db import create_tables, read_frame, write_rows
+from etl.db import read_frame, write_rows
 from etl.kpis.periods import period_starts
 from etl.refresh import plan_chunks, refresh_marts
 from etl.schema import branches, claims, complaints, kpi_monthly, kpi_weekly, queue_tickets
@@ -115,7 +116,7 @@ def random_year(any_engine):
 
 
 def store_random_facts(engine, seed: int) -> None:
-    create_tables(engine)
+    migrate.upgrade(engine)
     with engine.begin() as conn:
         write_rows(conn, branches, pl.DataFrame({
             "branch_code": ["A", "B", "C"], "branch_name": ["KC A", "KC B", "KC C"], "branch_type": ["KC"] * 3,

@@ -18,7 +18,7 @@ import polars as pl
 import pytest
 from sqlalchemy import select
 
-from etl import follow_ups, schema
+from etl import follow_ups, migrate, schema
 from etl.catalogue import KPI_BY_ID, KPIS
 from etl.db import make_engine, read_frame
 from etl.kpis.periods import parse_period, period_code
@@ -51,7 +51,7 @@ def pack_db(demo_db_url, tmp_path_factory):
         source.backup(target)  # a byte copy would miss what still sits in the WAL file
     url = f"sqlite:///{copy}"
     engine = make_engine(url)
-    schema.metadata.create_all(engine, tables=[schema.follow_ups, schema.follow_up_history])
+    migrate.upgrade(engine)
     r = Reader.for_process(engine, "tests")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DATABASE_URL", url)

@@ -44,7 +44,8 @@ def test_each_layer_imports_only_the_layers_below_it(package):
 
 def test_importing_every_module_outside_the_dashboard_leaves_streamlit_out():
     modules = [".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
-               for p in sources(*FRAMEWORK_FREE) if p.name != "__main__.py"]
+               for p in sources(*FRAMEWORK_FREE)
+               if p.name != "__main__.py" and "migrations" not in p.parts]  # Alembic runs those itself
     probe = "import importlib, sys\nfor m in sys.argv[1:]:\n    importlib.import_module(m)\nprint('streamlit' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", probe, *modules], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
