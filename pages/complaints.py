@@ -2,9 +2,9 @@
 import polars as pl
 import streamlit as st
 
-from present import charts, words
+from present import charts, tables
 from present.words import t
-from service import complaints, marts, records
+from service import complaints, marts, records, reference
 from ui import blocks, filters, session
 
 f = filters.current()
@@ -44,19 +44,15 @@ with right:
         blocks.chart(charts.age_bars(backlog, f.lang), key="complaint_backlog")
 
 
-def readable(frame: pl.DataFrame) -> pl.DataFrame:
-    """Codes as words in the current language; participant ids stay pseudonymised."""
-    labels = words.code_labels(f.lang)
-    return frame.with_columns(pl.col(c).replace(labels) for c in ("channel", "category", "status"))
-
+names = reference.branch_names(r)
 
 st.subheader(t("escalations"))
 public = complaints.escalations(r, f.scope, f.period, f.granularity)
 if blocks.has_rows(public):
-    blocks.table(readable(public), key="escalations")
+    blocks.table(tables.complaint_records(public, names, f.lang), key="escalations")
 
 st.subheader(t("records"))
 search = st.text_input(t("search"), key="complaint_search")
-records = complaints.search_complaints(r, f.scope, f.period, f.granularity, search)
-if blocks.has_rows(records):
-    blocks.table(readable(records), key="complaint_records")
+found = complaints.search_complaints(r, f.scope, f.period, f.granularity, search)
+if blocks.has_rows(found):
+    blocks.table(tables.complaint_records(found, names, f.lang), key="complaint_records")

@@ -8,14 +8,14 @@ from report.content import collect
 from report.pack import file_stem, pack_zip
 from report.pdf import find_chromium
 from report.xlsx import xlsx_bytes
-from service import evaluation, follow_ups, marts
+from service import evaluation, follow_ups, marts, reference
 from ui import blocks, filters, session
 
 DISCUSS_SHOWN = 6  # what a projected screen holds; the rest one click away
 
 f = filters.current()
 r = session.reader()
-blocks.header("page_weekly", "weekly_question", period=f.period_text)
+blocks.header("page_weekly" if f.granularity == "week" else "page_monthly", "weekly_question", period=f.period_text)
 if find_chromium():
     # Built only when clicked: the PDF takes a few seconds in a headless browser.
     st.download_button(t("meeting_pack"), data=lambda: pack_zip(r, f.granularity, f.region, f.period, f.lang, f.picked),
@@ -40,6 +40,8 @@ else:
 st.caption(t("discuss_note"))
 
 tiles = marts.headline(r, f.granularity, f.region, f.period)
+if f.picked:  # the tiles are the region's: say so, so that they are not read as the picked branch's
+    st.caption(t("headline_region", region=reference.branch_names(r).get(f.region, f.region)))
 if blocks.has_rows(tiles):
     by_kpi = {row["kpi"]: row for row in tiles.iter_rows(named=True)}
     for start in range(0, len(HEADLINE_KPIS), 5):
@@ -50,9 +52,10 @@ if blocks.has_rows(tiles):
                     st.metric(words.kpi_label(kpi), "–")
                     blocks.zone_badge("none", t("no_value"))
                     continue
-                st.metric(words.kpi_label(kpi), formats.kpi_value(row["value"], kpi),
-                          delta=formats.kpi_change(row["change"], kpi),
-                          delta_color="normal" if KPI_BY_ID[kpi].higher_is_better else "inverse",
+                change = formats.kpi_change(row["change"], kpi)
+                moved = change is not None and change[0] in "+-"  # a change that rounds to nothing gets no colour
+                st.metric(words.kpi_label(kpi), formats.kpi_value(row["value"], kpi), delta=change,
+                          delta_color=("normal" if KPI_BY_ID[kpi].higher_is_better else "inverse") if moved else "off",
                           delta_description=t("vs_previous"))
                 blocks.zone_badge(row["status"], charts.status_label(kpi, row["status"], f.lang))
                 st.caption(f"{t('target')} {formats.target_text(kpi, row['target'], f.lang)}")

@@ -54,14 +54,20 @@ def kpi_value(value: float | None, kpi: str, lang: str | None = None) -> str:
 
 
 def kpi_change(change: float | None, kpi: str, lang: str | None = None) -> str | None:
-    """A change between two values of a KPI: percentage points for shares, the unit otherwise."""
+    """A change between two values of a KPI: percentage points for shares, the unit otherwise.
+
+    The sign follows what is shown: a change that rounds to nothing reads `0,0 poin`, never `-0,0` or `+0,00`.
+    """
     if change is None:
         return None
     lang = lang or current_language()
-    sign = "+" if change > 0 else ""
     if KPI_BY_ID[kpi].unit == "share":
-        return sign + number(change * 100, 1, lang) + (" poin" if lang == "id" else " pp")
-    return sign + kpi_value(change, kpi, lang)
+        size = number(abs(change) * 100, 1, lang) + (" poin" if lang == "id" else " pp")
+    else:
+        size = kpi_value(abs(change), kpi, lang)
+    if not any(digit in size for digit in "123456789"):
+        return size
+    return ("+" if change > 0 else "-") + size
 
 
 def d3_format(kpi: str) -> str:

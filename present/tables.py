@@ -118,6 +118,26 @@ def report_card(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     })
 
 
+def complaint_records(frame: pl.DataFrame, names: dict[str, str], lang: str) -> pl.DataFrame:
+    """One row per complaint in words: branch names, labelled codes, dates as people write them, and a reason
+    instead of an empty cell (not answered yet, not resolved yet). Participant ids stay pseudonyms."""
+    def when(moments, missing: str) -> list[str]:
+        return [formats.datetime_short(m, lang) if m is not None else words.t(missing, lang) for m in moments]
+
+    return pl.DataFrame({
+        words.t("complaint_id", lang): frame["complaint_id"],
+        words.t("branch", lang): [names.get(c, c) for c in frame["branch_code"]],
+        words.t("channel", lang): [words.code_label(c, lang) for c in frame["channel"]],
+        words.t("category", lang): [words.code_label(c, lang) for c in frame["category"]],
+        words.t("received", lang): when(frame["received_at"], "none_yet"),
+        words.t("first_response", lang): when(frame["first_response_at"], "not_answered_yet"),
+        words.t("resolved", lang): when(frame["resolved_at"], "not_resolved_yet"),
+        words.t("status", lang): [words.code_label(c, lang) for c in frame["status"]],
+        words.t("reopened", lang): [words.t("yes" if r else "no", lang) for r in frame["reopened"]],
+        words.t("participant", lang): frame["participant_id"].fill_null(words.t("not_given", lang)),
+    }, schema_overrides={words.t("complaint_id", lang): pl.String})
+
+
 def inert_text(frame: pl.DataFrame) -> pl.DataFrame:
     """Text that starts like a formula, prefixed with an apostrophe, so no spreadsheet runs it when opened."""
     text = pl.col(pl.String)

@@ -10,6 +10,8 @@ from present.words import t
 
 ZONE_BADGE = {"green": ("green", ":material/check_circle:"), "yellow": ("yellow", ":material/warning:"),
               "red": ("red", ":material/cancel:"), "none": ("gray", ":material/remove:")}
+ROW_PX = 35  # st.dataframe's row height, header included
+SHOWN_ROWS = 25
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
@@ -33,12 +35,15 @@ def has_rows(frame: pl.DataFrame) -> bool:
 
 
 def table(frame: pl.DataFrame, key: str, column_config: dict | None = None, select_rows: bool = False,
-          height: int | str = "auto"):
+          height: int | str | None = None):
     """A dataframe with a CSV download underneath; optionally lets the user pick one row.
 
-    Text is made inert before it is shown, since the grid's own toolbar can download it as CSV too.
+    Every row shows without scrolling inside the grid up to SHOWN_ROWS (Streamlit's own default stops at 10,
+    which hid the 11th branch of a region's league table below the fold); longer tables scroll. Text is made
+    inert before it is shown, since the grid's own toolbar can download it as CSV too.
     """
     frame = inert_text(frame)
+    height = height or ROW_PX * (min(frame.height, SHOWN_ROWS) + 1) + 3
     state = st.dataframe(frame, key=key, hide_index=True, column_config=column_config, height=height,
                          on_select="rerun" if select_rows else "ignore", selection_mode="single-row")
     # Written only when clicked: a page of tables would otherwise build every CSV on every rerun.

@@ -164,6 +164,8 @@ def small_multiples(frame: pl.DataFrame, branch: str, granularity: str, lang: st
             row=i // columns + 1, col=i % columns + 1)
         figure.update_yaxes(tickformat=formats.d3_format(kpi), row=i // columns + 1, col=i % columns + 1)
     figure.update_annotations(font_size=14)
+    # Month names in the viewer's language on every panel (plotly's own are English).
+    period_ticks(figure, frame["period_start"].unique().sort().to_list(), granularity, lang, count=3)
     layout(figure, lang, height=240 * rows + 80)
     figure.update_xaxes(tickfont={"size": 12})
     figure.update_yaxes(tickfont={"size": 12})

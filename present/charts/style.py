@@ -21,6 +21,7 @@ SERIES_COLOURS = ("#4477AA", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC7
 REGION_COLOUR = "#7F7F7F"
 TARGET_COLOUR = "#CC79A7"
 FONT_SIZE = 16
+NUMBER_TICKS = ",.6~g"  # d3: thousands grouped, no trailing zeros; plotly's separators localise it
 
 
 def layout(figure: go.Figure, lang: str, height: int = 420, title: str | None = None) -> go.Figure:
@@ -35,7 +36,15 @@ def layout(figure: go.Figure, lang: str, height: int = 420, title: str | None = 
     axis_text = {"tickfont": {"size": FONT_SIZE - 2}, "title_font": {"size": FONT_SIZE - 1}}
     figure.update_xaxes(**axis_text)
     figure.update_yaxes(**axis_text)
+    # Numbers on an axis group thousands like every table does (1.500, not 1500); a chart that names its own
+    # format keeps it. Dates get their labels from period_ticks, in the viewer's language.
+    figure.for_each_xaxis(lambda axis: axis.update(tickformat=NUMBER_TICKS) if _plain_numbers(axis) else None)
+    figure.for_each_yaxis(lambda axis: axis.update(tickformat=NUMBER_TICKS) if _plain_numbers(axis) else None)
     return figure
+
+
+def _plain_numbers(axis) -> bool:
+    return axis.tickformat is None and axis.type in (None, "-", "linear") and axis.tickvals is None
 
 
 def zone_scale() -> list:

@@ -1,0 +1,44 @@
+"""Words and numbers that agree with themselves: changes, records in words, axis numbers."""
+from __future__ import annotations
+
+import datetime as dt
+
+import plotly.graph_objects as go
+import polars as pl
+import pytest
+
+from present.charts.style import layout
+from present.formats import kpi_change
+from present.tables import complaint_records
+
+
+@pytest.mark.parametrize(("change", "kpi", "lang", "shown"), [
+    (-0.0001, "wait_within_sop", "id", "0,0 poin"), (0.00004, "wait_within_sop", "en", "0.0 pp"),
+    (0.012, "wait_within_sop", "id", "+1,2 poin"), (-0.012, "wait_within_sop", "id", "-1,2 poin"),
+    (0.001, "handoffs_per_visit", "id", "0,00"), (-2.0, "wait_p90_min", "id", "-2,0 mnt"),
+    (10.0, "sop_compliance_index", "id", "+10"), (None, "sop_compliance_index", "id", None),
+])
+def test_a_change_that_rounds_to_nothing_has_no_sign(change, kpi, lang, shown):
+    assert kpi_change(change, kpi, lang) == shown
+
+
+def test_complaint_records_read_as_words_with_a_reason_for_every_empty_cell():
+    frame = pl.DataFrame({
+        "complaint_id": ["ADU-1"], "branch_code": ["BTN03"], "participant_id": [None], "channel": ["call_center"],
+        "category": ["queue"], "received_at": [dt.datetime(2026, 11, 17, 9, 5)], "first_response_at": [None],
+        "resolved_at": [None], "status": ["open"], "reopened": [False]},
+        schema_overrides={"participant_id": pl.String, "first_response_at": pl.Datetime, "resolved_at": pl.Datetime})
+    shown = complaint_records(frame, {"BTN03": "KC Tangerang Cikokol"}, "id").row(0, named=True)
+    assert shown["Cabang"] == "KC Tangerang Cikokol" and shown["Diterima"] == "17 Nov 2026 09.05"
+    assert (shown["Respons pertama"], shown["Selesai"], shown["Dibuka ulang"]) == (
+        "belum direspons", "belum selesai", "Tidak")
+    assert "None" not in str(shown.values()) and "BTN03" not in str(shown.values())
+    assert shown["Kanal"] != "call_center" and shown["Status"] != "open"
+
+
+def test_axis_numbers_group_thousands_unless_the_chart_names_its_format():
+    figure = layout(go.Figure(go.Bar(x=["a", "b"], y=[1500, 12220])), "id")
+    assert figure.layout.yaxis.tickformat == ",.6~g" and figure.layout.separators == ",."
+    share = go.Figure(go.Scatter(x=[1, 2], y=[0.5, 0.9]))
+    share.update_yaxes(tickformat=".1%")
+    assert layout(share, "en").layout.yaxis.tickformat == ".1%"
