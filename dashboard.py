@@ -13,7 +13,7 @@ st.set_page_config(page_title="Pantau", page_icon=":material/monitoring:", layou
 
 PAGES = {
     "section_meeting": [
-        ("pages/weekly.py", "page_weekly", ":material/groups:", "weekly", True),
+        ("pages/weekly.py", "page_weekly", ":material/groups:", "meeting", True),
         ("pages/follow_ups.py", "page_follow_ups", ":material/task_alt:", "follow-ups", False),
     ],
     "section_evaluation": [
@@ -33,12 +33,22 @@ PAGES = {
 
 
 def navigation(lang: str):
-    """Sections of pages, titled in the current language; URL paths stay the same in both."""
-    return st.navigation({
+    """Sections of pages, titled in the current language; URL paths stay the same in both.
+
+    The weekly page is the default, served at the root; a hidden page at /weekly sends a link or bookmark
+    there (with its filters) instead of Streamlit's "Page not found".
+    """
+    sections = {
         t(section, lang): [st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=default)
                            for path, title, icon, url, default in pages]
         for section, pages in PAGES.items()
-    })
+    }
+    alias = st.Page(_to_the_meeting, title=t("page_weekly", lang), url_path="weekly", visibility="hidden")
+    return st.navigation({**sections, "": [alias]})
+
+
+def _to_the_meeting() -> None:
+    st.switch_page("pages/weekly.py", query_params={key: st.query_params.get_all(key) for key in st.query_params})
 
 
 def empty_state(lang: str) -> None:

@@ -128,7 +128,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "discuss_note": ("Cabang yang di bawah target dan nyata lebih buruk dari wilayah (di luar batas corong 99,8 %) "
                      "atau dari biasanya (di luar batas bagan kendali, dua periode berturut-turut di bawah target); "
                      "yang terparah lebih dulu.",
-                     "Branches below target and really worse than the region (outside the 99.8 % funnel limit) or "
+                     "Branches below target and really worse than the region (outside the 99.8% funnel limit) or "
                      "than usual (outside their control-chart limits, two periods running below target); worst "
                      "first."),
     "discuss_more": ("{count} lainnya", "{count} more"),
