@@ -1,8 +1,8 @@
 """Rapat Mingguan: how did the region do this period, and which branches need attention?"""
 import streamlit as st
 
-from etl.catalogue import HEADLINE_KPIS, KPI_BY_ID
-from present import charts, formats, sentences, tables, words
+from etl.catalogue import HEADLINE_KPIS
+from present import charts, sentences, tables
 from present.words import t
 from report.content import collect
 from report.pack import file_stem, pack_zip
@@ -46,19 +46,8 @@ if blocks.has_rows(tiles):
     by_kpi = {row["kpi"]: row for row in tiles.iter_rows(named=True)}
     for start in range(0, len(HEADLINE_KPIS), 5):
         for column, kpi in zip(st.columns(5), HEADLINE_KPIS[start:start + 5]):
-            row = by_kpi.get(kpi)
-            with column.container(border=True):
-                if row is None:
-                    st.metric(words.kpi_label(kpi), "–")
-                    blocks.zone_badge("none", t("no_value"))
-                    continue
-                change = formats.kpi_change(row["change"], kpi)
-                moved = change is not None and change[0] in "+-"  # a change that rounds to nothing gets no colour
-                st.metric(words.kpi_label(kpi), formats.kpi_value(row["value"], kpi), delta=change,
-                          delta_color=("normal" if KPI_BY_ID[kpi].higher_is_better else "inverse") if moved else "off",
-                          delta_description=t("vs_previous"))
-                blocks.zone_badge(row["status"], charts.status_label(kpi, row["status"], f.lang))
-                st.caption(f"{t('target')} {formats.target_text(kpi, row['target'], f.lang)}")
+            with column:
+                blocks.kpi_tile(kpi, by_kpi.get(kpi), f.lang)
 
 st.subheader(t("what_changed"))
 changed = evaluation.what_changed(r, f.granularity, f.region, f.period)
@@ -76,17 +65,18 @@ if blocks.has_rows(strip):
     blocks.chart(charts.zone_strip(strip, f.granularity, f.lang), key="zone_strip")
 
 st.subheader(t("needs_attention"))
-red, missed = marts.needs_attention(r, f.granularity, f.region, f.period, f.picked)
+red = marts.red_branches(r, f.granularity, f.region, f.period, f.picked)
 
 
-def flagged(title: str, when_none: str, shown, codes: list[str], kpis: list[str | None], key: str) -> None:
+def flagged(title: str, when_none: str, shown, codes: list[str], kpis: list[str | None], key: str,
+            column_config: dict | None = None) -> None:
     """A table of flagged rows; a picked row offers what a meeting does next: look closer, or record a promise."""
     st.markdown(f"**{t(title)}**")
     if not codes:
         st.success(t(when_none))
         return
     st.caption(t("select_to_act"))
-    picked = blocks.selected_row(blocks.table(shown, key=key, select_rows=True))
+    picked = blocks.selected_row(blocks.table(shown, key=key, select_rows=True, column_config=column_config))
     if picked is None:
         return
     left, right = st.columns(2)
@@ -96,13 +86,11 @@ def flagged(title: str, when_none: str, shown, codes: list[str], kpis: list[str 
         filters.draft_follow_up(codes[picked], kpis[picked], f)
 
 
-left, right = st.columns(2)
-with left:
-    flagged("red_branches", "none_red", tables.zones(red, f.granularity, f.lang), red["branch_code"].to_list(),
-            [None] * red.height, "red_branches")
-with right:
-    flagged("missed_twice", "none_missed", tables.missed_kpis(missed, f.lang), missed["code"].to_list(),
-            missed["kpi"].to_list(), "missed_twice")
+flagged("discuss_table", "discuss_none", tables.attention(discuss, f.lang), discuss["code"].to_list(),
+        discuss["kpi"].to_list(), "attention",
+        {t("region_value"): st.column_config.TextColumn(help=t("region_value_help"))})
+flagged("red_branches", "none_red", tables.zones(red, f.granularity, f.lang), red["branch_code"].to_list(),
+        [None] * red.height, "red_branches")
 
 st.subheader(t("follow_ups"))
 promised = follow_ups.open_follow_ups(r, f.region, f.period, f.granularity)

@@ -19,19 +19,28 @@ def zones(frame: pl.DataFrame, granularity: str, lang: str) -> pl.DataFrame:
     })
 
 
-def missed_kpis(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
-    """Branch KPIs that missed target: this period's value, the previous one and the target."""
-    def formatted(column: str) -> list[str]:
+def attention(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """The meeting list as a table to act on: branch, KPI, value against target, the region and usual level,
+    periods missed in a row, and the open promise about it (or that there is none yet). A dash in the region
+    column is a KPI the funnel does not compare (medians, percentiles, counts); ATTENTION_HELP says so."""
+    def each(column: str) -> list[str]:
         return [formats.kpi_value(v, k, lang) for v, k in zip(frame[column], frame["kpi"])]
+
+    def promise(row: dict) -> str:
+        if row.get("promise_id") is None:
+            return words.t("no_promise_short", lang)
+        return f"#{row['promise_id']} · {formats.date_long(row['due_date'], lang)}"
 
     return pl.DataFrame({
         words.t("branch", lang): frame["name"],
         words.t("kpi", lang): [words.kpi_label(k, lang) for k in frame["kpi"]],
-        words.t("value", lang): formatted("value"),
-        words.t("previous_value", lang): formatted("previous"),
-        words.t("target", lang): formatted("target"),
-    }, schema={name: pl.String for name in (words.t("branch", lang), words.t("kpi", lang), words.t("value", lang),
-                                             words.t("previous_value", lang), words.t("target", lang))})
+        words.t("value_target", lang): [f"{v} ({formats.target_text(k, t, lang)})" for v, k, t in
+                                        zip(each("value"), frame["kpi"], frame["target"])],
+        words.t("region_value", lang): each("region"),
+        words.t("usual_value", lang): each("usual"),
+        words.t("periods_missed", lang): frame["streak"],
+        words.t("promise", lang): [promise(row) for row in frame.iter_rows(named=True)],
+    })
 
 
 def comparison(frame: pl.DataFrame, codes: list[str], names: dict[str, str], lang: str) -> pl.DataFrame:

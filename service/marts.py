@@ -85,23 +85,10 @@ def ranking(r: Reader, granularity: str, region: str, period: dt.date, selected:
     return strip.sort("value", descending=True, nulls_last=True)
 
 
-def needs_attention(r: Reader, granularity: str, region: str, period: dt.date,
-                    selected: tuple[str, ...] = ()) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Branches in the red zone, and branch KPIs that missed target in this period and the one before."""
-    red = ranking(r, granularity, region, period, selected).filter(pl.col("zone") == "red")
-    starts = recent_periods(r, granularity, period, 2)
-    codes = region_branches(r, region, selected)["branch_code"].to_list()
-    frame = kpi_values(r, granularity, region, starts[0], period).filter(
-        (pl.col("level") == "branch") & pl.col("code").is_in(codes) & (pl.col("kpi") != COMPLIANCE_INDEX))
-    if len(starts) < 2:
-        return red, frame.clear().with_columns(pl.lit(None, pl.Float64).alias("previous"))
-    now = frame.filter(pl.col("period_start") == period)
-    before = frame.filter(pl.col("period_start") == starts[0]).select("code", "kpi", "meets_target",
-                                                                       pl.col("value").alias("previous"))
-    missed = now.join(before, on=["code", "kpi"], suffix="_before").filter(
-        (pl.col("meets_target") == False) & (pl.col("meets_target_before") == False)  # noqa: E712 (nulls stay out)
-    )
-    return red, missed.select("code", "name", "kpi", "value", "previous", "target", "kpi_order").sort("code", "kpi_order")
+def red_branches(r: Reader, granularity: str, region: str, period: dt.date,
+                 selected: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Branches in the red zone of the compliance index in the period (picked ones only, if any)."""
+    return ranking(r, granularity, region, period, selected).filter(pl.col("zone") == "red")
 
 
 def trend(r: Reader, granularity: str, region: str, kpi: str, selected: tuple[str, ...] = ()) -> pl.DataFrame:

@@ -6,7 +6,10 @@ import polars as pl
 import streamlit as st
 
 from present.tables import csv_text, inert_text
-from present.words import t
+from etl.catalogue import KPI_BY_ID
+from present.charts import status_label
+from present.formats import kpi_change, kpi_value, target_text
+from present.words import kpi_label, t
 
 ZONE_BADGE = {"green": ("green", ":material/check_circle:"), "yellow": ("yellow", ":material/warning:"),
               "red": ("red", ":material/cancel:"), "none": ("gray", ":material/remove:")}
@@ -68,3 +71,21 @@ def zone_badge(zone: str, text: str) -> None:
     """A coloured badge that also carries an icon and a word, for colour-blind readers."""
     colour, icon = ZONE_BADGE[zone]
     st.badge(text, icon=icon, color=colour)
+
+
+def kpi_tile(kpi: str, row: dict | None, lang: str) -> None:
+    """One headline KPI in a bordered tile sized for a projector: the label wraps instead of being cut, the change
+    against the previous period is coloured only when it moved, and the status is a short word with its symbol."""
+    with st.container(border=True):
+        st.markdown(f"**{kpi_label(kpi, lang)}**")
+        if row is None:
+            st.metric(kpi_label(kpi, lang), "–", label_visibility="collapsed")
+            zone_badge("none", t("no_value", lang))
+            return
+        change = kpi_change(row["change"], kpi, lang)
+        moved = change is not None and change[0] in "+-"
+        colour = ("normal" if KPI_BY_ID[kpi].higher_is_better else "inverse") if moved else "off"
+        st.metric(kpi_label(kpi, lang), kpi_value(row["value"], kpi, lang), delta=change, delta_color=colour,
+                  label_visibility="collapsed", help=t("vs_previous_help", lang))
+        zone_badge(row["status"], status_label(kpi, row["status"], lang, short=True))
+        st.caption(f"{t('target', lang)} {target_text(kpi, row['target'], lang)}")

@@ -65,11 +65,13 @@ def zone_label(zone: str, lang: str) -> str:
     return f"{ZONE_SYMBOLS[zone]} {words.code_label(zone, lang)}"
 
 
-def status_label(kpi: str, status: str, lang: str) -> str:
-    """`✓ Hijau` for the index's zone; `✓ Memenuhi target` / `✗ Tidak memenuhi target` for every other KPI."""
+def status_label(kpi: str, status: str, lang: str, short: bool = False) -> str:
+    """`✓ Hijau` for the index's zone; `✓ Memenuhi target` / `✗ Tidak memenuhi target` for every other KPI
+    (`✓ Memenuhi` / `✗ Meleset` when `short`, for a tile)."""
     if kpi == COMPLIANCE_INDEX or status == "none":
         return zone_label(status, lang)
-    return f"{ZONE_SYMBOLS[status]} {words.t('meets' if status == 'green' else 'misses', lang)}"
+    key = ("meets" if status == "green" else "misses") + ("_tile" if short else "")
+    return f"{ZONE_SYMBOLS[status]} {words.t(key, lang)}"
 
 
 def parts_text(numerator: float | None, denominator: float | None, lang: str, noun: str = "") -> str:

@@ -99,7 +99,7 @@ def test_page_renders_in_browser(app_url, browser, path, lang):
 # Glide data grid (st.dataframe) draws on a canvas; these sizes are the ones Streamlit's own e2e helpers click by.
 ROW_MARKER_WIDTH_PX = 30  # the row-selection checkbox column, present when on_select is on
 ROW_HEIGHT_PX = 35  # the header row and every data row
-FLAGGED_TABLES = ("missed_twice", "red_branches")  # the weekly page's selectable tables, by widget key
+FLAGGED_TABLES = ("attention", "red_branches")  # the weekly page's selectable tables, by widget key
 
 
 def _select_table_row(page, table, row: int) -> None:
@@ -164,7 +164,7 @@ def test_table_row_drills_to_trend(app_url, browser):
         # The second row when there is one, so that a handler which always took the first row would fail.
         row = 1 if int(grid.get_attribute("aria-rowcount")) > 2 else 0
         branch_name = table.get_by_test_id(f"glide-cell-1-{row}").inner_text()
-        kpi_label = table.get_by_test_id(f"glide-cell-2-{row}").inner_text() if key == "missed_twice" else None
+        kpi_label = table.get_by_test_id(f"glide-cell-2-{row}").inner_text() if key == "attention" else None
         assert branch_name
 
         _select_table_row(page, table, row)

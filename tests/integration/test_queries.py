@@ -61,17 +61,13 @@ def test_ranking_puts_branches_without_a_value_last(r):
     assert ranked["zone"].to_list() == ["green", "red", "none"]
 
 
-def test_needs_attention_lists_red_branches_and_kpis_missed_twice(r):
-    red, missed = marts.needs_attention(r, "week", "R01", WEEK_3)
-    assert red["branch_code"].to_list() == ["B2"]
-    assert missed.select("code", "kpi").rows() == [("B2", "wait_within_sop")]
-    assert missed["previous"][0] == pytest.approx(0.8)
+def test_red_branches_are_those_in_the_red_zone(r):
+    assert marts.red_branches(r, "week", "R01", WEEK_3)["branch_code"].to_list() == ["B2"]
 
 
 def test_picked_branches_narrow_every_branch_query(r):
     assert marts.zone_strip(r, "week", "R01", WEEK_3, selected=("B1",))["branch_code"].unique().to_list() == ["B1"]
-    red, _ = marts.needs_attention(r, "week", "R01", WEEK_3, ("B1",))
-    assert red.is_empty()
+    assert marts.red_branches(r, "week", "R01", WEEK_3, ("B1",)).is_empty()
     lines = marts.trend(r, "week", "R01", "wait_within_sop", ("B1",))
     assert sorted(lines["code"].unique().to_list()) == ["B1", "R01"]
     assert lines.height == 6
