@@ -8,6 +8,7 @@ from present.words import t
 from service import reference
 from service.access import NotSignedIn, OutOfScope
 from ui import auth, filters, session
+from ui.blocks import in_code, plain
 
 st.set_page_config(page_title="Pantau", page_icon=":material/monitoring:", layout="wide")
 
@@ -63,20 +64,22 @@ def signed_in(lang: str) -> bool:
         st.warning(t("open_demo", lang), icon=":material/lock_open:")
         return True
     if current is not None:
-        st.sidebar.caption(t("signed_in_as", lang, name=current.name, role=t(current.role, lang),
-                             scope=reference.branch_names(session.reader()).get(current.branch_code or current.region_code)))
+        scope = reference.branch_names(session.reader()).get(current.branch_code or current.region_code)
+        st.sidebar.caption(t("signed_in_as", lang, name=plain(current.name), role=t(current.role, lang),
+                             scope=plain(scope)))
         if mode == auth.OIDC:
             st.sidebar.button(t("sign_out", lang), on_click=st.logout, icon=":material/logout:")
         return True
     st.title(t("app_title", lang))
     login = auth.signed_in_login()
     if login:  # vouched for by the identity provider or the proxy, but not a Pantau user
-        st.error(t("not_registered", lang, login=login), icon=":material/person_off:")
+        st.error(t("not_registered", lang, login=plain(login), command_login=in_code(login)),
+                 icon=":material/person_off:")
     elif mode == auth.OIDC:
         st.info(t("sign_in_prompt", lang))
         st.button(t("sign_in", lang), type="primary", on_click=st.login, icon=":material/login:")
     else:
-        st.error(t("no_proxy_identity", lang, header=auth.trusted_header()))
+        st.error(t("no_proxy_identity", lang, header=plain(auth.trusted_header())))
     if login and mode == auth.OIDC:
         st.button(t("sign_out", lang), on_click=st.logout, icon=":material/logout:")
     return False

@@ -50,9 +50,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sign_in_prompt": ("Masuk dengan akun organisasi Anda untuk melihat dasbor.",
                        "Sign in with your organisation account to see the dashboard."),
     "not_registered": ("Akun {login} belum terdaftar di Pantau. Minta admin menjalankan "
-                       "`python -m etl users add {login} --role … `.",
+                       "`python -m etl users add {command_login} --role … `.",
                        "The account {login} is not registered in Pantau. Ask an admin to run "
-                       "`python -m etl users add {login} --role … `."),
+                       "`python -m etl users add {command_login} --role … `."),
     "no_proxy_identity": ("Proxy tidak mengirim identitas (header {header} kosong). Buka Pantau lewat alamat resmi "
                           "organisasi.",
                           "The proxy sent no identity (header {header} is empty). Open Pantau through the "

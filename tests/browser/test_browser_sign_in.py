@@ -16,7 +16,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
+from etl import schema
 from etl.db import make_engine
 from etl.users import add_user
 from tests.browser.test_browser import SCREENSHOTS, _free_port, _wait_for_app
@@ -27,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[2]
 MANAGER = "manajer.cilegon@bpjs.example"  # BTN02, KC Cilegon
 HEAD = "kepala.banten@bpjs.example"
 PROXY_HEADER = "X-Pantau-User"
+MANAGER_OF_A_LINK = "manajer.serang.timur@bpjs.example"  # BTN03, renamed to a Markdown link below
+MARKDOWN_LINK = "[Masuk](https://evil.example/sso)"
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (.ci/run installs it)")
 
@@ -36,6 +40,11 @@ def users_db(demo_db_url, tmp_path_factory) -> str:
     url = copy_of_demo(demo_db_url, tmp_path_factory.mktemp("sign_in") / "pantau.db")
     add_user(make_engine(url), MANAGER, "Budi Hartono", "branch_manager", branch="BTN02")
     add_user(make_engine(url), HEAD, "Ani Kusuma", "regional_head", region="BTN")
+    add_user(make_engine(url), MANAGER_OF_A_LINK, "Dewi", "branch_manager", branch="BTN03")
+    # Straight into the database: the ETL would quarantine this name as markup_text.
+    with make_engine(url).begin() as conn:
+        conn.execute(update(schema.branches).where(schema.branches.c.branch_code == "BTN03")
+                     .values(branch_name=MARKDOWN_LINK))
     return url
 
 
@@ -170,5 +179,22 @@ def test_without_the_proxy_header_nobody_gets_in(proxy_app, browser):
         _wait_for_app(page)
         expect(page.get_by_text(f"header {PROXY_HEADER} kosong")).to_be_visible()
         assert page.locator("[data-testid='stPlotlyChart']").count() == 0
+    finally:
+        context.close()
+
+
+def test_a_name_holding_a_markdown_link_is_shown_as_text(proxy_app, browser):
+    expect = pytest.importorskip("playwright.sync_api").expect
+    context = browser.new_context(viewport={"width": 1600, "height": 1000},
+                                  extra_http_headers={PROXY_HEADER: MANAGER_OF_A_LINK})
+    page = context.new_page()
+    try:
+        page.goto(f"{proxy_app}/complaints?g=month")
+        _wait_for_app(page)
+        # As typed, but for an invisible word joiner that keeps the bare address from becoming a link (ui/blocks.py).
+        shown = MARKDOWN_LINK.replace("://", ":\u2060//")
+        expect(page.get_by_text(f"Masuk sebagai Dewi (manajer cabang, {shown})")).to_be_visible()
+        expect(page.get_by_text(f"hanya terlihat untuk cabang Anda ({shown})")).to_be_visible()
+        assert page.locator("a[href*='evil.example'], img[src*='evil.example']").count() == 0
     finally:
         context.close()

@@ -256,6 +256,46 @@ def test_a_signed_in_user_is_named_in_the_sidebar(access_db):
     assert at.title[0].value != "Pantau: mutu layanan cabang"  # past the gate, on the weekly page
 
 
+def texts(at: AppTest) -> list[str]:
+    """Every sentence on the page and in the sidebar."""
+    return [e.value for kind in ("title", "error", "warning", "info", "caption", "markdown")
+            for e in [*at.get(kind), *at.sidebar.get(kind)]]
+
+
+# --- names from the data are text, not Markdown -------------------------------------------------------------------
+
+MARKDOWN_LINK = "[Masuk](https://evil.example/sso)"
+MARKDOWN_IMAGE = "![](https://evil.example/pixel.png)"
+
+
+def test_names_with_markdown_are_shown_as_text(access_db):
+    """A branch and a region named with a link and an image (put straight into the database, past the ETL's
+    markup_text rule) are escaped wherever a page reads Markdown: the sidebar, an info box, a caption."""
+    from sqlalchemy import update
+
+    from ui.blocks import plain
+
+    with make_engine(access_db).begin() as conn:
+        conn.execute(update(schema.branches).where(schema.branches.c.branch_code == "BTN02")
+                     .values(branch_name=MARKDOWN_LINK))
+        conn.execute(update(schema.branches).where(schema.branches.c.region_code == "BTN")
+                     .values(region_name=MARKDOWN_IMAGE))
+    at = dashboard_as(MANAGER, "complaints", g="month")
+    assert any(plain(MARKDOWN_LINK) in c.value for c in at.sidebar.caption)  # "Masuk sebagai …"
+    assert any(plain(MARKDOWN_LINK) in i.value for i in at.info)  # whose records the page shows
+    head = dashboard_as(HEAD, "report_card", g="month")
+    assert any(plain(MARKDOWN_IMAGE) in c.value for c in head.sidebar.caption)
+    head.selectbox(key="rc").select("BTN02").run()
+    assert any(plain(MARKDOWN_LINK) in c.value for c in head.caption)  # "… pada …: di mana posisinya"
+    assert not any(MARKDOWN_LINK in text or MARKDOWN_IMAGE in text for text in [*texts(at), *texts(head)])
+
+
+def test_a_signed_in_user_is_named_in_the_sidebar(access_db):
+    at = dashboard_as(HEAD)
+    assert any("Ani Kusuma" in c.value and "kepala wilayah" in c.value for c in at.sidebar.caption)
+    assert at.title[0].value != "Pantau: mutu layanan cabang"  # past the gate, on the weekly page
+
+
 # --- access fails closed ------------------------------------------------------------------------------------------------
 
 def _worker_thread_probe():
