@@ -54,9 +54,9 @@ def uploading(raw_dir, sqlite_engine, tmp_path, monkeypatch):
 def test_uploads_are_private_while_they_load_and_deleted_after_whatever_their_batch_became(uploading, tmp_path):
     uploads, seen = uploading
     tickets = (TICKET_HEADER + ticket_line("UP1")).encode()
+    error_page = (HOSTILE / "claims_error_page.csv").read_bytes()  # a web page saved as CSV: its batch fails
     first = uploads.load_uploaded([FakeUpload("queue_tickets_up.csv", tickets),
-                                   FakeUpload("claims_error_page.csv", (HOSTILE / "claims_error_page.csv").read_bytes())],
-                                  lambda *_: None, lang="en")
+                                   FakeUpload("claims_error_page.csv", error_page)], lambda *_: None, lang="en")
     # The same file again is skipped (already loaded): it is deleted all the same.
     again = uploads.load_uploaded([FakeUpload("queue_tickets_up.csv", tickets)], lambda *_: None, lang="en")
 
