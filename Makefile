@@ -19,8 +19,9 @@ setup: $(INSTALLED)
 demo: setup
 	$(PY) -m etl demo
 
+# The open demo (no sign-in, every region) is only ever switched on explicitly: here, for the demo data.
 run: demo
-	$(PY) -m streamlit run dashboard.py
+	PANTAU_OPEN_DEMO=1 $(PY) -m streamlit run dashboard.py
 
 # Everything but the slow reliability suite, today and with the clock moved.
 test: setup

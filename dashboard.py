@@ -8,6 +8,7 @@ from present.words import t
 from service import reference
 from service.access import NotSignedIn, OutOfScope
 from ui import auth, filters, session
+from ui.blocks import in_code, plain
 
 st.set_page_config(page_title="Pantau", page_icon=":material/monitoring:", layout="wide")
 
@@ -68,26 +69,37 @@ def empty_state(lang: str) -> None:
 def signed_in(lang: str) -> bool:
     """Say who is signed in (or that this is an open demo), or show the way in; False when nobody may see data."""
     mode = auth.mode()
-    current = session.signed_in_viewer()
+    if mode in (auth.SECRETS_UNREADABLE, auth.UNCONFIGURED):  # nothing is served: not even the open demo
+        st.title(t("app_title", lang))
+        if mode == auth.SECRETS_UNREADABLE:
+            st.error(t("secrets_unreadable", lang, path=plain(auth.unreadable_secrets_file())), icon=":material/block:")
+        else:
+            st.error(t("sign_in_not_configured", lang), icon=":material/lock:")
+        return False
     if mode == auth.OPEN_DEMO:
         st.warning(t("open_demo", lang), icon=":material/lock_open:")
         return True
+    current = session.signed_in_viewer()
     if current is not None:
-        st.sidebar.caption(t("signed_in_as", lang, name=current.name, role=t(current.role, lang),
-                             scope=reference.branch_names(session.reader()).get(current.branch_code or current.region_code)))
+        scope = reference.branch_names(session.reader()).get(current.branch_code or current.region_code)
+        st.sidebar.caption(t("signed_in_as", lang, name=plain(current.name), role=t(current.role, lang),
+                             scope=plain(scope)))
         if mode == auth.OIDC:
             st.sidebar.button(t("sign_out", lang), on_click=st.logout, icon=":material/logout:")
         return True
     st.title(t("app_title", lang))
-    login = auth.signed_in_login()
-    if login:  # vouched for by the identity provider or the proxy, but not a Pantau user
-        st.error(t("not_registered", lang, login=login), icon=":material/person_off:")
+    who = auth.identity()
+    if who.refused:  # sent, but not taken: a repeated proxy header, an unverified e-mail
+        st.error(t(who.refused, lang, **{k: plain(v) for k, v in who.values.items()}), icon=":material/block:")
+    elif who.login:  # vouched for by the identity provider or the proxy, but not a Pantau user
+        st.error(t("not_registered", lang, login=plain(who.login), command_login=in_code(who.login)),
+                 icon=":material/person_off:")
     elif mode == auth.OIDC:
         st.info(t("sign_in_prompt", lang))
         st.button(t("sign_in", lang), type="primary", on_click=st.login, icon=":material/login:")
     else:
-        st.error(t("no_proxy_identity", lang, header=auth.trusted_header()))
-    if login and mode == auth.OIDC:
+        st.error(t("no_proxy_identity", lang, header=plain(auth.trusted_header())))
+    if (who.login or who.refused) and mode == auth.OIDC:
         st.button(t("sign_out", lang), on_click=st.logout, icon=":material/logout:")
     return False
 

@@ -8,6 +8,7 @@ sidebar queries, then the page.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from pathlib import Path
@@ -37,6 +38,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warm-runs", type=int, default=5)
     args = parser.parse_args()
+    os.environ.setdefault("PANTAU_OPEN_DEMO", "1")  # pages are timed as the open demo: no sign-in in between
     app = AppTest.from_file(ENTRY, default_timeout=300)
     app.run().run()  # the first run goes through Streamlit's old `pages/` mode; settle before timing
     print(f"Database: {database_url()}\n")

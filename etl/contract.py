@@ -31,6 +31,12 @@ BRANCH_TYPES = ("KC", "KCP")
 # spreadsheet reads them as numbers, and a rank change of `+10` must not show as `'+10` on screen.
 # The ETL quarantines such values; every table and file shown to people makes any that remain inert.
 FORMULA_START = r"^(?:[=@\t\r]|[+-].*[^0-9.,])"
+# Markup in a name that every page shows (st.info, captions, the sidebar, chart labels): a bracket opens a
+# Markdown link or image (`[Masuk](…)`, `![](…)`), an angle bracket HTML or an autolink (`<img …>`, `<https://…>`),
+# and a bare web address (`https://…`, `www.…`) is made a link by itself. Office and region names hold none
+# of these ("KC Jakarta Salemba", "KCP Pandeglang", "KC Cilegon – Ñusantara Café"); parentheses, dots, dashes
+# and slashes stay allowed. The pages escape names too; this keeps such text out of the database first.
+MARKUP = r"[\[\]<>]|(?i:://|www\.)"
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,7 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     personal: bool = False  # pseudonymised with a keyed hash before anything is stored
+    shown_as_name: bool = False  # a name people read on every page: refused when it holds MARKUP
     never_stored: bool = False  # personal data the product has no use for: dropped on read
 
 
@@ -76,11 +83,11 @@ BRANCHES = Source(
     id_column="branch_code",
     columns=(
         Column("branch_code", "text", required=True),
-        Column("branch_name", "text", required=True),
+        Column("branch_name", "text", required=True, shown_as_name=True),
         Column("branch_type", "code", required=True, codes=BRANCH_TYPES),
         Column("region_code", "text", required=True),
-        Column("region_name", "text", required=True),
-        Column("city", "text"),
+        Column("region_name", "text", required=True, shown_as_name=True),
+        Column("city", "text", shown_as_name=True),
         Column("counters", "int", required=True, minimum=1, maximum=999),  # the database column is a 32-bit integer
         Column("opens_at", "time_of_day", required=True),
         Column("closes_at", "time_of_day", required=True),

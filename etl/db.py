@@ -4,6 +4,7 @@ Every difference between SQLite and PostgreSQL lives in this module.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 import uuid
@@ -29,15 +30,30 @@ SQL_TO_POLARS = ((DateTime, pl.Datetime("us")), (Date, pl.Date), (Boolean, pl.Bo
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets WAL so that dashboard readers never block on a load."""
+    """An engine for `url`; SQLite gets WAL so that dashboard readers never block on a load.
+
+    A new SQLite file is created readable by this user only (0600), before SQLite opens it: the write-ahead
+    log and shared-memory files take the database file's mode, so they are private too.
+    """
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        path = url.removeprefix("sqlite:///").split("?", 1)[0]
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if path and path != ":memory:":
+            _create_private(Path(path))
         engine = create_engine(url, connect_args={"timeout": 60})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return create_engine(url, pool_pre_ping=True)
+
+
+def _create_private(path: Path) -> None:
+    """An empty file at `path` with mode 0600 (SQLite takes an empty file as an empty database); left alone if there."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

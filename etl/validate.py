@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from etl.contract import FORMULA_START, Column, Source
+from etl.contract import FORMULA_START, MARKUP, Column, Source
 from etl.extract import ROW_NUMBER, RawFile
 from etl.schema import FACT_TABLES
 
@@ -30,6 +30,7 @@ REASONS = {
     "control_character": "holds a control character (NUL, tab or line break inside the value)",
     "too_long": "longer than its column holds",
     "formula_text": "starts like a spreadsheet formula (=, +, - or @), which a spreadsheet would run",
+    "markup_text": "a name holding markup ([, ], <, > or a web address: ://, www.), which a page would show as a link",
 }
 CONTROL_CHARACTER = r"[\x00-\x1f\x7f]"
 # A quarantined value is shown up to this many characters (detail) and stored up to this many (raw_values).
@@ -209,11 +210,13 @@ def _checks(source: Source, known_branches: set[str]) -> list[Check]:
 def _text_checks(source: Source, column: Column) -> list[Check]:
     """Free text must fit its database column and stay inert: no control characters, nothing a spreadsheet runs.
 
-    Personal columns are keyed hashes by now, so they pass.
+    A name the pages show holds no link or markup either. Personal columns are keyed hashes by now, so they pass.
     """
     text = pl.col(column.name)
     checks = [Check(column.name, "control_character", text.str.contains(CONTROL_CHARACTER)),
               Check(column.name, "formula_text", text.str.contains(FORMULA_START))]
+    if column.shown_as_name:
+        checks.append(Check(column.name, "markup_text", text.str.contains(MARKUP)))
     length = _max_length(source, column.name)
     if length is not None:
         checks.append(Check(column.name, "too_long", text.str.len_chars() > length))

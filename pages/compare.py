@@ -38,7 +38,7 @@ if blocks.has_rows(histogram.filter(pl.col("tickets") > 0)):
 st.subheader(t("wait_heatmap"))
 for column, code in zip(st.columns(len(picked)), picked):
     with column:
-        st.markdown(f"**{names.get(code, code)}**")
+        st.markdown(f"**{blocks.plain(names.get(code, code))}**")
         grid = queue.hour_weekday(r, (code,), f.period, f.granularity)
         if blocks.has_rows(grid):
             blocks.chart(charts.hour_weekday_heatmap(grid, "wait_min_mean", t("minutes"), 0, f.lang),

@@ -57,7 +57,8 @@ if branch:
     if chart["centre"].drop_nulls().is_empty():
         st.info(t("control_short"))
     elif blocks.has_rows(chart):
-        st.markdown(f"**{t('control_title', kpi=words.kpi_label(kpi), branch=names.get(branch, branch))}**")
+        title = t("control_title", kpi=words.kpi_label(kpi), branch=blocks.plain(names.get(branch, branch)))
+        st.markdown(f"**{title}**")
         st.caption(t("control_note"))
         blocks.chart(charts.control_chart(chart, kpi, f.granularity, f.lang, stats.BASELINE_PERIODS),
                      key="control_chart")

@@ -34,8 +34,9 @@ def explain(error: Exception) -> None:
     """One sentence for the two errors a person can cause, in the page's language."""
     if isinstance(error, StaleEdit):
         current = error.current
-        st.error(t("stale_edit", who=current["updated_by"], when=formats.datetime_short(current["updated_at"]),
-                   version=current["version"]), icon=":material/sync_problem:")
+        st.error(t("stale_edit", who=blocks.plain(current["updated_by"]),
+                   when=formats.datetime_short(current["updated_at"]), version=current["version"]),
+                 icon=":material/sync_problem:")
     else:
         label = t(error.field) if error.field in strings.STRINGS else error.field
         st.error(t("invalid_field", field=label, problem=str(error).partition(": ")[2]))

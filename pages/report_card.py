@@ -15,7 +15,7 @@ codes = list(f.scope)
 st.title(t("page_report_card"))
 filters.default_value("rc", codes, codes[0])
 branch = st.selectbox(t("branch"), codes, format_func=lambda c: names.get(c, c), key="rc")
-st.caption(t("report_card_question", branch=names.get(branch, branch), period=f.period_text))
+st.caption(t("report_card_question", branch=blocks.plain(names.get(branch, branch)), period=f.period_text))
 
 card = evaluation.report_card(r, f.granularity, f.region, f.period, branch)
 if blocks.has_rows(card):

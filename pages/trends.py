@@ -22,7 +22,7 @@ if blocks.has_rows(lines):
 if len(f.picked) == 1:
     branch = f.picked[0]
     profile = marts.branch_profile(r, f.granularity, f.region, branch)
-    st.subheader(t("small_multiples", branch=reference.branch_names(r).get(branch, branch)))
+    st.subheader(t("small_multiples", branch=blocks.plain(reference.branch_names(r).get(branch, branch))))
     if blocks.has_rows(profile):
         blocks.chart(charts.small_multiples(profile, branch, f.granularity, f.lang), key="small_multiples")
 else:

@@ -54,8 +54,10 @@ changed = evaluation.what_changed(r, f.granularity, f.region, f.period)
 if changed.is_empty():
     st.success(t("nothing_changed"))
 else:
+    # The branch name is data: plain text inside the Markdown list, whatever it holds.
     lines = [f"{':red[▼]' if row['direction'] == 'worse' else ':green[▲]'} "
-             f"{sentences.change_sentence(row, f.granularity, f.lang)}" for row in changed.iter_rows(named=True)]
+             f"{sentences.change_sentence({**row, 'name': blocks.plain(row['name'])}, f.granularity, f.lang)}"
+             for row in changed.iter_rows(named=True)]
     st.markdown("\n".join(f"- {line}" for line in lines))
 st.caption(t("what_changed_note"))
 

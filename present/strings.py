@@ -51,9 +51,28 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sign_in_prompt": ("Masuk dengan akun organisasi Anda untuk melihat dasbor.",
                        "Sign in with your organisation account to see the dashboard."),
     "not_registered": ("Akun {login} belum terdaftar di Pantau. Minta admin menjalankan "
-                       "`python -m etl users add {login} --role … `.",
+                       "`python -m etl users add {command_login} --role … `.",
                        "The account {login} is not registered in Pantau. Ask an admin to run "
-                       "`python -m etl users add {login} --role … `."),
+                       "`python -m etl users add {command_login} --role … `."),
+    "email_not_verified": ("Penyedia identitas belum memverifikasi e-mail {login}, jadi Pantau tidak menerimanya; "
+                           "verifikasi e-mail itu di akun organisasi Anda lalu masuk lagi.",
+                           "The identity provider has not verified the e-mail {login}, so Pantau does not accept it; "
+                           "verify it in your organisation account and sign in again."),
+    "proxy_header_repeated": ("Permintaan ditolak: header {header} dikirim lebih dari sekali (atau berisi beberapa "
+                              "nilai), jadi identitasnya tidak dapat dipercaya; proxy harus mengirimnya tepat satu "
+                              "kali.",
+                              "Request refused: the header {header} came more than once (or holds several values), "
+                              "so the identity cannot be trusted; the proxy must send it exactly once."),
+    "sign_in_not_configured": ("Login belum diatur: isi `[auth]` (OIDC) atau `[pantau] trusted_header` di "
+                               "`.streamlit/secrets.toml`, atau nyalakan demo terbuka dengan `PANTAU_OPEN_DEMO=1` "
+                               "(atau `[pantau] open_demo = true`).",
+                               "Sign-in is not configured: set `[auth]` (OIDC) or `[pantau] trusted_header` in "
+                               "`.streamlit/secrets.toml`, or turn the open demo on with `PANTAU_OPEN_DEMO=1` "
+                               "(or `[pantau] open_demo = true`)."),
+    "secrets_unreadable": ("Berkas rahasia {path} ada tetapi tidak dapat dibaca (periksa sintaks TOML-nya dan hak "
+                           "bacanya), jadi dasbor berhenti tanpa menampilkan data sampai berkas itu diperbaiki.",
+                           "The secrets file {path} exists but cannot be read (check its TOML syntax and that Pantau "
+                           "may read it), so the dashboard stops and shows no data until the file is fixed."),
     "no_proxy_identity": ("Proxy tidak mengirim identitas (header {header} kosong). Buka Pantau lewat alamat resmi "
                           "organisasi.",
                           "The proxy sent no identity (header {header} is empty). Open Pantau through the "

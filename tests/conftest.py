@@ -46,6 +46,16 @@ def postgres_url():
     admin.dispose()
 
 
+@pytest.fixture(autouse=True)
+def open_demo(monkeypatch):
+    """Dashboard tests run as the open demo unless they configure sign-in (which wins over it) or delete this.
+
+    The open demo is an explicit setting (ui/auth.py); without it and without sign-in nothing is served.
+    A server started by a test gets its own environment and says so itself.
+    """
+    monkeypatch.setenv("PANTAU_OPEN_DEMO", "1")
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_engine(request, tmp_path):
     """The same test against SQLite and against the real PostgreSQL (skipped, and said so, when absent)."""

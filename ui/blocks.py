@@ -1,5 +1,7 @@
-"""Small building blocks that every page repeats: a chart, a table with its CSV, a page header."""
+"""Small building blocks that every page repeats: a chart, a table with its CSV, a page header, plain text."""
 from __future__ import annotations
+
+import re
 
 import plotly.graph_objects as go
 import polars as pl
@@ -16,6 +18,28 @@ ZONE_BADGE = {"green": ("green", ":material/check_circle:"), "yellow": ("yellow"
 ROW_PX = 35  # st.dataframe's row height, header included
 SHOWN_ROWS = 25
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+# Every ASCII punctuation character, which CommonMark lets a backslash make literal. Escaping all of them, not
+# a chosen few, also covers what Streamlit adds to Markdown: `:red[…]` directives and `$` maths.
+MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+# GFM turns a bare `https://…` or `www.…` into a link after parsing, on the unescaped text, so escapes cannot stop
+# it; an invisible WORD JOINER between `:` and `//`, or between `www` and `.`, can. E-mail addresses stay linkable.
+BARE_ADDRESS = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)")
+WORD_JOINER = "\u2060"
+
+
+def plain(text) -> str:
+    """`text` (a name from the data, a login) as literal text inside Markdown: no link, image, HTML or formatting.
+
+    For values put into st.info, st.caption, st.markdown, st.error and the like, which all read Markdown; never
+    for a dataframe, a widget's options or a chart, which show text as it is.
+    """
+    unlinked = BARE_ADDRESS.sub(WORD_JOINER, "" if text is None else str(text))
+    return MARKDOWN_SPECIAL.sub(r"\\\1", unlinked)
+
+
+def in_code(text) -> str:
+    """`text` inside a Markdown code span (`…`), where escapes show as typed: only a backtick could end the span."""
+    return ("" if text is None else str(text)).replace("`", "'").replace("\n", " ")
 
 
 def header(title_key: str, question_key: str, **values) -> None:
@@ -58,7 +82,7 @@ def table(frame: pl.DataFrame, key: str, column_config: dict | None = None, sele
 def own_records_note(branch_name: str | None) -> None:
     """Tells a branch manager that a page of records shows their own branch only."""
     if branch_name:
-        st.info(t("records_own_branch", branch=branch_name), icon=":material/lock:")
+        st.info(t("records_own_branch", branch=plain(branch_name)), icon=":material/lock:")
 
 
 def selected_row(state) -> int | None:

@@ -4,11 +4,19 @@ An upload is saved under its own file name only: whatever folders the browser se
 (`../../etc/passwd.csv`, `..\\x.csv`, `C:\\x.csv`, `/etc/x.csv`) are dropped, so nothing is written
 outside the upload's folder. A file that cannot be saved safely, or is larger than MAX_UPLOAD_MB,
 is not saved and gets a failed row with the reason; the other files load as usual.
+
+Uploads are not an archive: a raw file holds NIKs and names; the database keeps NIKs only as keyed
+pseudonyms and names not at all. The files are readable by Pantau's own user only (folders 0700, files
+0600) and are deleted as soon as the ETL run over them is over, whatever became of each batch (loaded,
+failed, skipped). A folder left by a run that was killed is removed by the first upload a day later.
 """
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import shutil
+import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -27,6 +35,9 @@ ACCEPTED_TYPES = ["csv", "xlsx", "parquet"]
 # Streamlit's own limit, set once in .streamlit/config.toml (`server.maxUploadSize`, in MB).
 MAX_UPLOAD_MB = st.get_option("server.maxUploadSize")
 MAX_NAME_BYTES = 255  # what Linux and Windows file systems allow for one name
+FOLDER_PREFIX = "upload-"  # this module's folders, and only these, are swept when left behind
+LEFTOVER_AGE = dt.timedelta(days=1)  # far longer than any load takes, so a folder in use is never swept
+PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700
 RESULT_SCHEMA = {"file_name": pl.String, "status": pl.String, "rows_read": pl.Int64, "rows_loaded": pl.Int64,
                  "rows_quarantined": pl.Int64, "message": pl.String}
 
@@ -70,7 +81,7 @@ def oversized(files: list, limit_mb: float | None = None, lang: str | None = Non
 def save_uploads(files: list, folder: Path, lang: str | None = None) -> tuple[list[Path], list[dict]]:
     """Save each acceptable file in `folder`; a failed result row for each file refused, with the reason."""
     lang = lang or words.current_language()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
     saved: list[Path] = []
     refused: list[dict] = []
     for upload in files:
@@ -88,24 +99,56 @@ def save_uploads(files: list, folder: Path, lang: str | None = None) -> tuple[li
         # Belt and braces: the saved file must sit directly in the upload's folder.
         if path.resolve().parent != folder.resolve():
             raise RuntimeError(f"upload name {upload.name!r} escapes {folder}")
-        path.write_bytes(upload.getvalue())
+        _write_private(path, upload.getvalue())
         saved.append(path)
     return saved, refused
 
 
 def load_uploaded(files: list, progress: Progress, lang: str | None = None) -> pl.DataFrame:
-    """Save the uploaded files in a folder of their own, run the ETL on it, and return one row per file."""
+    """Save the uploaded files in a folder of their own, run the ETL on it, delete them, and return one row per file."""
     reader = session.reader()
     if not reader.viewer.may_upload:  # before anything is saved; commands.load_files checks again
         raise OutOfScope("upload")
-    folder = UPLOAD_DIR / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    _, refused = save_uploads(files, folder, lang)
-    result = commands.load_files(reader, folder, progress)
+    folder = _new_folder()
+    try:
+        _, refused = save_uploads(files, folder, lang)
+        result = commands.load_files(reader, folder, progress)
+    finally:
+        # The run is over: each batch has committed or failed, or the run stopped (another run held the database,
+        # say) and the person uploads again. Either way nothing of the raw files is kept.
+        shutil.rmtree(folder)
     session.clear_caches()
     rows = [_result_row(b.file_name, b.status, b.rows_read, b.rows_loaded, b.rows_quarantined, b.message)
             for b in result.batches]
     rows += [_result_row(name, "skipped") for name in result.skipped]
     return pl.DataFrame(rows + refused, schema=RESULT_SCHEMA)
+
+
+def _new_folder() -> Path:
+    """A fresh folder of this upload's own (0700), so that two uploads in the same second never share one."""
+    UPLOAD_DIR.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    UPLOAD_DIR.chmod(PRIVATE_FOLDER)  # also when an earlier version made it readable by everyone
+    _remove_leftovers()
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{stamp}-", dir=UPLOAD_DIR))  # mkdtemp: always 0700
+
+
+def _remove_leftovers() -> None:
+    """Delete upload folders that a killed run left behind, once they are older than any load could be."""
+    oldest = (dt.datetime.now() - LEFTOVER_AGE).timestamp()
+    for folder in UPLOAD_DIR.glob(f"{FOLDER_PREFIX}*"):
+        if folder.is_dir() and not folder.is_symlink() and folder.stat().st_mtime < oldest:
+            shutil.rmtree(folder)
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write a new file readable by this user only: the mode is set when it is created, never loosened after.
+
+    O_EXCL and O_NOFOLLOW: the name must not exist yet, and a link planted in its place is not followed.
+    """
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), PRIVATE_FILE)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(data)
 
 
 def _result_row(file_name: str, status: str, read: int = 0, loaded: int = 0, quarantined: int = 0,

@@ -41,7 +41,7 @@ def _free_port() -> int:
 def app_url(demo_db_url):
     """`streamlit run dashboard.py` on a free port, against the demo database."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": demo_db_url}
+    env = {**os.environ, "DATABASE_URL": demo_db_url, "PANTAU_OPEN_DEMO": "1"}  # the demo, without sign-in
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],

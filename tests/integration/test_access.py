@@ -250,6 +250,159 @@ def test_the_open_demo_says_so(access_db):
     assert any("Demo terbuka" in w.value for w in at.warning)
 
 
+# --- the gate: the open demo only when asked for, and never on a secrets file that cannot be read ---------------------
+
+def nothing_served(at: AppTest) -> bool:
+    """No data on the page: no table, no chart, no sidebar filters, no demo warning."""
+    return not (at.dataframe or at.get("plotly_chart") or at.sidebar.selectbox or at.warning)
+
+
+def texts(at: AppTest) -> list[str]:
+    """Every sentence on the page and in the sidebar."""
+    return [e.value for kind in ("title", "error", "warning", "info", "caption", "markdown")
+            for e in [*at.get(kind), *at.sidebar.get(kind)]]
+
+
+@pytest.mark.parametrize(("lang", "says"), [("id", "Login belum diatur"), ("en", "Sign-in is not configured")])
+def test_without_sign_in_or_an_explicit_open_demo_nothing_is_served(access_db, monkeypatch, lang, says):
+    monkeypatch.delenv("PANTAU_OPEN_DEMO")
+    at = AppTest.from_file(ENTRY, default_timeout=120)
+    at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception, at.exception
+    [error] = at.error
+    assert error.value.startswith(says) and "PANTAU_OPEN_DEMO=1" in error.value and "open_demo = true" in error.value
+    assert nothing_served(at)
+
+
+@pytest.mark.parametrize(("env", "secrets", "open"), [
+    ("1", {}, True), ("true", {}, True), (None, {"pantau": {"open_demo": True}}, True),
+    ("0", {}, False), (None, {"pantau": {"open_demo": "false"}}, False), (None, {"pantau": {"open_demo": 1}}, False),
+])
+def test_the_open_demo_is_an_explicit_setting(access_db, monkeypatch, env, secrets, open):
+    monkeypatch.delenv("PANTAU_OPEN_DEMO")
+    if env is not None:
+        monkeypatch.setenv("PANTAU_OPEN_DEMO", env)
+    at = AppTest.from_file(ENTRY, default_timeout=120)
+    for section, values in secrets.items():
+        at.secrets[section] = values
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Demo terbuka" in w.value for w in at.warning) is open
+    assert bool(at.get("plotly_chart")) is open
+
+
+def test_sign_in_configured_wins_over_an_open_demo_setting(access_db):
+    at = signed_in(AppTest.from_file(ENTRY, default_timeout=120), None)  # PANTAU_OPEN_DEMO=1 is set (conftest)
+    at.secrets["pantau"] = {"open_demo": True}
+    at.run()
+    assert [b.label for b in at.button] == ["Masuk"] and nothing_served(at)
+
+
+@pytest.mark.parametrize("content", [
+    '[pantau]\ntrusted_header = "X-Forwarded-Email\n[auth]\nclient_secret = "isi-tersembunyi-7q"\n',  # unclosed
+    '[auth]\nclient_secret = "isi-tersembunyi-7q"\n[auth]\nclient_id = "pantau"\n',  # a section twice
+    "client_secret = 'isi-tersembunyi-7q'\n\xff\n",  # not UTF-8
+])
+def test_a_secrets_file_that_cannot_be_read_stops_the_dashboard_and_names_only_the_file(access_db, tmp_path,
+                                                                                        content):
+    from streamlit.testing.v1.util import patch_config_options
+
+    from ui.blocks import plain
+
+    broken = tmp_path / "secrets.toml"
+    broken.write_bytes(content.encode("latin-1"))
+    # PANTAU_OPEN_DEMO=1 is set (conftest): a file that cannot be read must win over it, or a typo opens everything.
+    with patch_config_options({"secrets.files": [str(tmp_path / "missing.toml"), str(broken)]}):
+        at = AppTest.from_file(ENTRY, default_timeout=120)
+        at.run()
+    assert not at.exception, at.exception
+    [error] = at.error
+    assert plain(str(broken)) in error.value and "missing" not in error.value
+    assert not any("tersembunyi" in text for text in texts(at)), texts(at)
+    assert nothing_served(at)
+
+
+def test_no_secrets_file_at_all_is_not_an_unreadable_one(access_db, tmp_path):
+    from streamlit.testing.v1.util import patch_config_options
+
+    with patch_config_options({"secrets.files": [str(tmp_path / "none.toml"), str(tmp_path / "nor-this.toml")]}):
+        at = AppTest.from_file(ENTRY, default_timeout=120)
+        at.run()
+    assert any("Demo terbuka" in w.value for w in at.warning) and not at.error
+
+
+# --- what the identity provider and the proxy send --------------------------------------------------------------------
+
+@pytest.mark.parametrize("verified", [False, "false", None])
+def test_an_e_mail_the_provider_has_not_verified_is_refused(access_db, verified):
+    at = signed_in(AppTest.from_file(ENTRY, default_timeout=120), HEAD)
+    at.user = {**at.user, "email_verified": verified}
+    at.run()
+    assert not at.exception, at.exception
+    [error] = at.error
+    assert "belum memverifikasi" in error.value and "kepala\\.banten\\@bpjs\\.example" in error.value
+    assert nothing_served(at) and [b.label for b in at.button] == ["Keluar"]
+
+
+@pytest.mark.parametrize("verified", [True, "true"])
+def test_a_verified_e_mail_signs_in(access_db, verified):
+    at = signed_in(AppTest.from_file(ENTRY, default_timeout=120), HEAD)
+    at.user = {**at.user, "email_verified": verified}
+    at.run()
+    assert any("Ani Kusuma" in c.value for c in at.sidebar.caption)  # absent: every other test here
+
+
+@pytest.mark.parametrize(("sent", "login", "refused"), [
+    ([("X-Pantau-User", "kepala@bpjs.example")], "kepala@bpjs.example", None),
+    ([("x-pantau-user", "  kepala@bpjs.example ")], "kepala@bpjs.example", None),
+    ([], None, None),
+    ([("X-Pantau-User", "")], None, None),
+    ([("X-Pantau-User", "kepala@bpjs.example"), ("X-Pantau-User", "kepala@bpjs.example")], None,
+     "proxy_header_repeated"),
+    ([("X-Pantau-User", "penyerang@example.com"), ("x-pantau-user", "kepala@bpjs.example")], None,
+     "proxy_header_repeated"),
+    ([("X-Pantau-User", "penyerang@example.com, kepala@bpjs.example")], None, "proxy_header_repeated"),
+])
+def test_the_proxy_header_counts_only_when_it_comes_exactly_once(sent, login, refused):
+    """The decision on Streamlit's own headers object, built as the server builds it from the handshake's
+    (name, value) pairs; tests/browser/test_browser_sign_in.py sends a repeated header through a real server."""
+    from streamlit.runtime.context import StreamlitHeaders
+
+    from ui.auth import header_identity
+
+    found = header_identity(StreamlitHeaders(sent), "X-Pantau-User")
+    assert (found.login, found.refused) == (login, refused)
+
+
+# --- names from the data are text, not Markdown -------------------------------------------------------------------
+
+MARKDOWN_LINK = "[Masuk](https://evil.example/sso)"
+MARKDOWN_IMAGE = "![](https://evil.example/pixel.png)"
+
+
+def test_names_with_markdown_are_shown_as_text(access_db):
+    """A branch and a region named with a link and an image (put straight into the database, past the ETL's
+    markup_text rule) are escaped wherever a page reads Markdown: the sidebar, an info box, a caption."""
+    from sqlalchemy import update
+
+    from ui.blocks import plain
+
+    with make_engine(access_db).begin() as conn:
+        conn.execute(update(schema.branches).where(schema.branches.c.branch_code == "BTN02")
+                     .values(branch_name=MARKDOWN_LINK))
+        conn.execute(update(schema.branches).where(schema.branches.c.region_code == "BTN")
+                     .values(region_name=MARKDOWN_IMAGE))
+    at = dashboard_as(MANAGER, "complaints", g="month")
+    assert any(plain(MARKDOWN_LINK) in c.value for c in at.sidebar.caption)  # "Masuk sebagai …"
+    assert any(plain(MARKDOWN_LINK) in i.value for i in at.info)  # whose records the page shows
+    head = dashboard_as(HEAD, "report_card", g="month")
+    assert any(plain(MARKDOWN_IMAGE) in c.value for c in head.sidebar.caption)
+    head.selectbox(key="rc").select("BTN02").run()
+    assert any(plain(MARKDOWN_LINK) in c.value for c in head.caption)  # "… pada …: di mana posisinya"
+    assert not any(MARKDOWN_LINK in text or MARKDOWN_IMAGE in text for text in [*texts(at), *texts(head)])
+
+
 def test_a_signed_in_user_is_named_in_the_sidebar(access_db):
     at = dashboard_as(HEAD)
     assert any("Ani Kusuma" in c.value and "kepala wilayah" in c.value for c in at.sidebar.caption)

@@ -331,6 +331,25 @@ def test_quarantined_claim_keeps_the_amount_as_written():
     assert raw_values["rejection_reason"] is None
 
 
+@pytest.mark.parametrize(("column", "value"), [
+    ("branch_name", "[Masuk](https://evil.example/sso)"),
+    ("branch_name", "![](https://evil.example/pixel.png)"),
+    ("region_name", "<img src=x onerror=alert(1)>"),
+    ("region_name", "Kanwil <https://evil.example>"),
+    ("city", "https://evil.example/sso"),
+    ("branch_name", "KC Serang WWW.evil.example"),
+])
+def test_markup_in_a_name_the_pages_show_is_markup_text(column, value):
+    assert_second_row_quarantined("branches", {column: value}, column, "markup_text")
+
+
+@pytest.mark.parametrize("name", ["KC Jakarta Salemba", "KCP Pandeglang", "KC Tangerang Cikokol",
+                                  "KC Cilegon – Ñusantara Café", "KC Bekasi (Cikarang)", "KCP Jkt. Sel/Barat"])
+def test_real_office_names_are_not_markup(name):
+    validated = run(good_then("branches", branch_name=name, region_name="Kanwil DKI Jakarta", city="Jakarta Pusat"))
+    assert validated.quarantine.is_empty() and validated.rows["branch_name"].to_list() == ["KC Serang", name]
+
+
 def test_a_row_breaking_several_rules_is_quarantined_once_with_the_first_rule():
     changes = {"branch_code": "JKT", "rating": "9", "outcome": "no_show"}
     assert_second_row_quarantined("queue_tickets", changes, "rating", "bad_number")
