@@ -11,6 +11,7 @@ f = filters.current()
 r = session.reader()
 blocks.header("page_complaints", "complaints_question")
 blocks.own_records_note(session.own_records_branch_name())
+names = reference.branch_names(r)
 
 left, right = st.columns(2)
 with left:
@@ -32,8 +33,10 @@ if blocks.has_rows(trend):
 
 left, right = st.columns(2)
 with left:
-    st.subheader(t("handling_sop"))
-    handling = pl.concat([marts.trend(r, f.granularity, f.region, kpi, f.picked).filter(pl.col("level") == "region")
+    # One branch picked: its own lines; otherwise the region's, and the title says whose they are.
+    shown = f.picked[0] if len(f.picked) == 1 else f.region
+    st.subheader(f"{t('handling_sop')} · {blocks.plain(names.get(shown, shown))}")
+    handling = pl.concat([marts.trend(r, f.granularity, f.region, kpi, f.picked).filter(pl.col("code") == shown)
                           for kpi in ("complaint_response_within_sop", "complaint_resolved_within_sop")])
     if blocks.has_rows(handling):
         blocks.chart(charts.kpi_lines(handling, f.granularity, f.lang), key="handling")
@@ -43,8 +46,6 @@ with right:
     if blocks.has_rows(backlog):
         blocks.chart(charts.age_bars(backlog, f.lang), key="complaint_backlog")
 
-
-names = reference.branch_names(r)
 
 st.subheader(t("escalations"))
 public = complaints.escalations(r, f.scope, f.period, f.granularity)

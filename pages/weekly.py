@@ -31,8 +31,10 @@ discuss = evaluation.attention(r, f.granularity, f.region, f.period, f.picked)
 if discuss.is_empty():
     st.success(t("discuss_none"))
 else:
-    lines = [f"- :red[▼] {sentences.attention_sentence(row, f.granularity, f.lang)}"
-             for row in discuss.iter_rows(named=True)]
+    # Branch and people's names are data: plain text inside the Markdown list, whatever they hold.
+    safe = [dict(row, name=blocks.plain(row["name"]), raised_by=blocks.plain(row["raised_by"] or "–"))
+            for row in discuss.iter_rows(named=True)]
+    lines = [f"- :red[▼] {sentences.attention_sentence(row, f.granularity, f.lang)}" for row in safe]
     st.markdown("\n".join(lines[:DISCUSS_SHOWN]))
     if len(lines) > DISCUSS_SHOWN:
         with st.expander(t("discuss_more", count=len(lines) - DISCUSS_SHOWN)):
@@ -41,7 +43,7 @@ st.caption(t("discuss_note"))
 
 tiles = marts.headline(r, f.granularity, f.region, f.period)
 if f.picked:  # the tiles are the region's: say so, so that they are not read as the picked branch's
-    st.caption(t("headline_region", region=reference.branch_names(r).get(f.region, f.region)))
+    st.caption(t("headline_region", region=blocks.plain(reference.branch_names(r).get(f.region, f.region))))
 if blocks.has_rows(tiles):
     by_kpi = {row["kpi"]: row for row in tiles.iter_rows(named=True)}
     for start in range(0, len(HEADLINE_KPIS), 5):
