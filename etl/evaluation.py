@@ -7,11 +7,10 @@ outside the 99.8 % funnel limit, and a change is news only when it is both signi
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import polars as pl
-from scipy.stats import binom, norm, poisson
+from scipy.stats import binom, norm
 from scipy.stats import t as student_t
 
 from etl import stats
@@ -136,9 +135,9 @@ def changes(now: pl.DataFrame, before: pl.DataFrame, history: pl.DataFrame) -> p
         pl.when((delta > 0) == higher_better).then(pl.lit("better")).otherwise(pl.lit("worse")).alias("direction"),
         ((delta.abs() >= units.replace_strict(MATERIAL, default=None))
          | (pl.col("meets_target") != pl.col("met_before"))).alias("material"),
-    ).filter(_discoveries(pl.col("p_value")) & pl.col("material") & (delta != 0))
+    ).filter(discoveries(pl.col("p_value")) & pl.col("material") & (delta != 0))
     found = _collapse_to_region(found, now)
-    found = found.join(_streaks(pl.concat([history, before, now], how="diagonal")), on=["code", "kpi"], how="left")
+    found = found.join(streaks(pl.concat([history, before, now], how="diagonal")), on=["code", "kpi"], how="left")
     return found.with_columns(
         # Worse before better, then a target crossed, then the strength of the evidence.
         ((pl.col("direction") == "worse").cast(pl.Float64) * 100
@@ -148,7 +147,7 @@ def changes(now: pl.DataFrame, before: pl.DataFrame, history: pl.DataFrame) -> p
     ).sort("importance", descending=True).head(BRIEF_LENGTH).select(list(CHANGE_SCHEMA)).cast(CHANGE_SCHEMA)
 
 
-def _discoveries(p_value: pl.Expr) -> pl.Expr:
+def discoveries(p_value: pl.Expr) -> pl.Expr:
     """Benjamini-Hochberg: the k smallest p-values, k the largest rank with p(k) <= k / m * SIGNIFICANCE."""
     rank = p_value.rank("ordinal")
     cutoff = pl.when(p_value <= rank / p_value.count() * SIGNIFICANCE).then(p_value).max()
@@ -232,129 +231,8 @@ def _collapse_to_region(found: pl.DataFrame, now: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([regional, per_branch.with_columns(pl.lit(None, dtype=pl.UInt32).alias("branches_alike"))])
 
 
-def _streaks(rows: pl.DataFrame) -> pl.DataFrame:
+def streaks(rows: pl.DataFrame) -> pl.DataFrame:
     """Periods in a row, up to the latest, that each code × KPI missed its target."""
     ordered = rows.sort("period_start", descending=True)
     return ordered.group_by("code", "kpi").agg(
         pl.col("meets_target").fill_null(True).not_().cast(pl.Int64).cum_prod().sum().alias("streak"))
-
-
-PERSISTS_PERIODS = 2  # missed this many periods running, and unusual: a standing item of the meeting
-ATTENTION_SCHEMA = {
-    "code": pl.String, "kpi": pl.String, "value": pl.Float64, "target": pl.Float64, "region": pl.Float64,
-    "usual": pl.Float64, "worse_than_region": pl.Boolean, "worse_than_usual": pl.Boolean, "streak": pl.Int64,
-    "strength": pl.Float64,
-}
-
-
-def attention(now: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame:
-    """Branch KPIs the meeting must discuss this period, worst first: below target and significantly worse
-    than the region or than the branch's own usual level.
-
-    now: the period's branch rows; history: the same branches' earlier rows. Two questions, each with the
-    verdict the evaluation page draws for it:
-    - than the region: outside the 99.8 % funnel on the bad side (`verdicts`, rate KPIs);
-    - than usual: outside the control-chart limits of the branch's frozen 12-period baseline, on the bad side
-      (`own_past`), and off target PERSISTS_PERIODS periods running: one bad week is the brief's news.
-    The page looks at one KPI at a time; this list looks at some 400 comparisons at once (every branch and
-    KPI, both questions), where 99.8 % limits alone would flag a few small offices every week by chance. So
-    a verdict counts here only when it also holds the 1 % false discovery rate the brief holds (`changes`):
-    one rule for news across the region. No week-on-week step is needed: a slide that has run for six weeks
-    stays on the list until it is fixed. `streak` counts the periods missed in a row; `strength` orders the
-    list: both verdicts before one, then the stronger evidence (in standard deviations).
-    """
-    branches = now.filter((pl.col("level") == "branch") & (pl.col("kpi") != COMPLIANCE_INDEX))
-    if branches.is_empty():
-        return pl.DataFrame(schema=ATTENTION_SCHEMA)
-    peers = pl.concat([_funnel_tail(funnel_kpi(branches, kpi), kpi) for kpi in FUNNEL_KPIS])
-    usual = own_past(branches, history)
-    tests = pl.concat([peers.select("code", "kpi", pl.lit("found_by_region").alias("test"), "p_value"),
-                       usual.select("code", "kpi", pl.lit("found_by_usual").alias("test"), "p_value")])
-    tests = tests.with_columns(_discoveries(pl.col("p_value")).alias("discovered")).pivot(
-        "test", index=["code", "kpi"], values="discovered")
-    pooled = peers.group_by("kpi").agg(pl.col("region").first())
-    streaks = _streaks(pl.concat([history, now], how="diagonal"))
-    found = (branches.select("code", "kpi", "value", "target", "meets_target")
-             .join(peers, on=["code", "kpi"], how="left").join(usual, on=["code", "kpi"], how="left")
-             .join(tests, on=["code", "kpi"], how="left").join(pooled, on="kpi", how="left")
-             .join(streaks, on=["code", "kpi"], how="left")
-             .with_columns((pl.col("verdict") & pl.col("found_by_region")).fill_null(False).alias("worse_than_region"),
-                           (pl.col("outside") & pl.col("found_by_usual")).fill_null(False).alias("worse_than_usual"),
-                           pl.col("streak").fill_null(0))
-             .filter((pl.col("meets_target") == False)  # noqa: E712 (a KPI without a target is not listed)
-                     & (pl.col("worse_than_region")
-                        | (pl.col("worse_than_usual") & (pl.col("streak") >= PERSISTS_PERIODS)))))
-    evidence = pl.max_horizontal(pl.col("region_z").fill_null(0), pl.col("usual_z").fill_null(0))
-    strength = ((pl.col("worse_than_region").cast(pl.Float64) + pl.col("worse_than_usual").cast(pl.Float64)) * 100
-                + evidence.clip(upper_bound=50))
-    return (found.with_columns(strength.alias("strength"))
-            .sort("strength", "code", descending=[True, False]).select(list(ATTENTION_SCHEMA)).cast(ATTENTION_SCHEMA))
-
-
-def _funnel_tail(judged: pl.DataFrame, kpi: str) -> pl.DataFrame:
-    """The funnel's verdict with the chance of a branch this far on the bad side if it were like the region.
-
-    Exact binomial or Poisson tails, on the effective sample (n / phi) when the funnel is widened for
-    over-dispersion: a normal z would make two late priority visitors out of twenty look like a scandal.
-    """
-    spec = KPI_BY_ID[kpi]
-    rows = judged.filter(pl.col("rate").is_not_null())
-    if rows.is_empty():
-        return pl.DataFrame(schema={"code": pl.String, "kpi": pl.String, "verdict": pl.Boolean,
-                                    "region_z": pl.Float64, "region": pl.Float64, "p_value": pl.Float64})
-    phi = rows["phi"].to_numpy()
-    x, n = rows["numerator"].to_numpy() / phi, rows["denominator"].to_numpy() / phi
-    pooled = rows["pooled"].to_numpy() / spec.scale
-    if FUNNEL_MODEL[spec.unit] == "binomial":
-        low, high = binom.cdf(np.round(x), np.round(n), pooled), binom.sf(np.round(x) - 1, np.round(n), pooled)
-    else:
-        low, high = poisson.cdf(np.round(x), n * pooled), poisson.sf(np.round(x) - 1, n * pooled)
-    return rows.select(
-        "code", pl.lit(kpi).alias("kpi"), (pl.col("verdict") == "worse").alias("verdict"),
-        (pl.col("z").abs()).alias("region_z"), pl.col("pooled").alias("region"),
-        pl.Series("p_value", low if spec.higher_is_better else high, dtype=pl.Float64))
-
-
-def own_past(now: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame:
-    """Per code × KPI of `now`: the control chart's verdict on the period's point against the code's usual level.
-
-    The chart is the evaluation page's (`control_chart`): limits from the 12 periods that end BASELINE_LAG
-    before the period (a frozen baseline: the weeks being judged must not set their own limits), the period
-    judged with the points since. Adds usual (the centre line), usual_z (baseline sigmas from usual, positive
-    on the bad side) and outside (beyond the limit on the bad side).
-    """
-    window = stats.BASELINE_PERIODS + BASELINE_LAG
-    rows = []
-    for (code, kpi), point in now.group_by("code", "kpi"):
-        past = history.filter((pl.col("code") == code) & (pl.col("kpi") == kpi)).sort("period_start").tail(window)
-        last = control_chart(pl.concat([past, point], how="diagonal_relaxed"), kpi).row(-1, named=True)
-        usual_z = outside = p_value = None
-        if last["centre"] is not None and last["value"] is not None:
-            higher_better = KPI_BY_ID[kpi].higher_is_better
-            # The bad side's limit: a share's limit on the good side can be clipped at 0 or 1.
-            limit = last["lower"] if higher_better else last["upper"]
-            sigma = abs(last["centre"] - limit) / 3
-            usual_z = (last["centre"] - last["value"]) * (1 if higher_better else -1) / sigma if sigma else None
-            outside = last["value"] < limit if higher_better else last["value"] > limit
-            p_value = _usual_tail(last, kpi, sigma, usual_z)
-        rows.append({"code": code, "kpi": kpi, "usual": last["centre"], "usual_z": usual_z, "outside": outside,
-                     "p_value": p_value})
-    return pl.DataFrame(rows, schema={"code": pl.String, "kpi": pl.String, "usual": pl.Float64,
-                                      "usual_z": pl.Float64, "outside": pl.Boolean, "p_value": pl.Float64})
-
-
-def _usual_tail(point: dict, kpi: str, sigma: float, usual_z: float | None) -> float | None:
-    """The chance of a point this far on the bad side of usual: for a share, the exact binomial tail on the
-    sample a branch this noisy is worth (n / sigma_z^2, sigma_z from the chart's own width), since ten
-    unresolved visits out of a hundred at a small office are far likelier than a normal curve says; for
-    medians and counts, the normal tail of the XmR chart."""
-    if usual_z is None:
-        return None
-    centre, n = point["centre"], point.get("denominator")
-    if KPI_BY_ID[kpi].unit != "share" or not n or not 0 < centre < 1:
-        return float(norm.sf(usual_z))
-    sigma_z = max(1.0, sigma / math.sqrt(centre * (1 - centre) / n))
-    n_eff, x_eff = round(n / sigma_z ** 2), round(point["numerator"] / sigma_z ** 2)
-    if KPI_BY_ID[kpi].higher_is_better:
-        return float(binom.cdf(x_eff, n_eff, centre))
-    return float(binom.sf(x_eff - 1, n_eff, centre))

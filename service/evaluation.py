@@ -5,6 +5,7 @@ import datetime as dt
 
 import polars as pl
 
+from etl import attention as attention_rules
 from etl import evaluation, stats
 from service.access import OutOfScope
 from service.follow_ups import OPEN_STATUSES, follow_up_list
@@ -111,14 +112,14 @@ def report_card(r: Reader, granularity: str, region: str, period: dt.date, branc
 def _attention(r: Reader, granularity: str, region: str, period: dt.date) -> pl.DataFrame:
     starts = recent_periods(r, granularity, period, stats.BASELINE_PERIODS + evaluation.BASELINE_LAG + 1)
     rows = kpi_values(r, granularity, region, starts[0] if starts else period, period)
-    found = evaluation.attention(rows.filter(pl.col("period_start") == period),
+    found = attention_rules.attention(rows.filter(pl.col("period_start") == period),
                                  rows.filter(pl.col("period_start") < period))
     return found.with_columns(pl.col("code").replace_strict(branch_names(r), default=pl.col("code")).alias("name"))
 
 
 def attention(r: Reader, granularity: str, region: str, period: dt.date,
               selected: tuple[str, ...] = ()) -> pl.DataFrame:
-    """The branch KPIs the meeting must discuss, worst first (etl.evaluation.attention), picked branches only if
+    """The branch KPIs the meeting must discuss, worst first (etl.attention.attention), picked branches only if
     any, each with the open promise already made about it: promise_id, raised_period (of raised_granularity),
     raised_by, due_date, agreed."""
     r.require_region(region)

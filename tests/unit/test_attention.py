@@ -5,14 +5,14 @@ import datetime as dt
 
 import polars as pl
 
-from etl import evaluation
+from etl import attention
 from present.sentences import attention_sentence
 from tests.unit.test_evaluation import WEEKS, noisy_region
 
 
 def listed(frame: pl.DataFrame, week_index: int) -> pl.DataFrame:
     week = WEEKS[week_index]
-    return evaluation.attention(frame.filter(pl.col("period_start") == week),
+    return attention.attention(frame.filter(pl.col("period_start") == week),
                                 frame.filter(pl.col("period_start") < week))
 
 
