@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from etl.contract import FORMULA_START, Column, Source
 from etl.extract import ROW_NUMBER, RawFile
 from etl.schema import FACT_TABLES
+
+if TYPE_CHECKING:
+    from etl.guard import Guard
 
 REASONS = {
     "missing_required": "a required value is empty",
@@ -24,6 +28,9 @@ REASONS = {
     "bad_boolean": "not a boolean (true/false, 1/0, ya/tidak, y/n)",
     "bad_time": "not a time of day HH:MM, or closing before opening",
     "unknown_branch": "branch_code is not in the branches table",
+    # Decided by etl.guard from what the database holds, before every other rule.
+    "out_of_scope": "a branch, region or record outside the uploader's region",
+    "branch_changed": "the record is stored under another branch; a resend may not move it",
     "status_mismatch": "contradicts the status or outcome",
     "time_order": "earlier than the timestamp before it, beyond the clock-skew tolerance",
     "duplicate_id": "the same id appears again later in this file; the later row wins",
@@ -41,7 +48,7 @@ TRUE_WORDS = ("true", "1", "ya", "y")
 FALSE_WORDS = ("false", "0", "tidak", "n")
 PLAUSIBLE_YEARS = (2000, 2099)
 QUARANTINE_SCHEMA = {"row_number": pl.Int64, "column_name": pl.String, "reason": pl.String, "detail": pl.String,
-                     "raw_values": pl.String}
+                     "raw_values": pl.String, "branch_code": pl.String}
 
 
 @dataclass(frozen=True)
@@ -133,8 +140,9 @@ PARSE_REASON = {"timestamp": "bad_timestamp", "code": "bad_code", "int": "bad_nu
                 "bool": "bad_boolean", "time_of_day": "bad_time"}
 
 
-def validate(raw: RawFile, known_branches: set[str], clock_skew_tolerance_seconds: int) -> Validated:
-    """Split a raw file into typed valid rows and quarantined rows."""
+def validate(raw: RawFile, known_branches: set[str], clock_skew_tolerance_seconds: int,
+             guard: Guard | None = None) -> Validated:
+    """Split a raw file into typed valid rows and quarantined rows; `guard` adds what the database decides."""
     source = raw.source
     text_columns = [c.name for c in source.stored_columns]
     cleaned = raw.frame.with_columns(
@@ -149,7 +157,10 @@ def validate(raw: RawFile, known_branches: set[str], clock_skew_tolerance_second
         parsed_value(c, raw.decimal_comma).alias(f"_typed_{c.name}") for c in source.stored_columns
     )
     typed, skew_checks = _clamp_clock_skew(typed, source, clock_skew_tolerance_seconds)
-    checks = _checks(source, known_branches) + skew_checks
+    first = []
+    if guard is not None:
+        typed, first = guard.attach(typed), guard.checks()
+    checks = first + _checks(source, known_branches) + skew_checks
     errors = typed.with_columns(
         pl.coalesce(pl.when(c.broken.fill_null(False)).then(pl.lit(f"{c.reason}|{c.column}")) for c in checks)
         .alias("_error")
@@ -160,7 +171,8 @@ def validate(raw: RawFile, known_branches: set[str], clock_skew_tolerance_second
     errors = errors.select(ROW_NUMBER, "_error", *text_columns, *[_typed(c) for c in text_columns], *flags).collect()
     bad = errors.lazy().filter(pl.col("_error").is_not_null()).select(ROW_NUMBER, "_error", *text_columns).collect()
     good = _typed_rows(errors.lazy().filter(pl.col("_error").is_null()), source, flags).collect()
-    return Validated(rows=good, quarantine=_quarantine_rows(bad, source), exact_duplicates=exact_duplicates)
+    return Validated(rows=good, quarantine=_quarantine_rows(bad, source, known_branches),
+                     exact_duplicates=exact_duplicates)
 
 
 def _drop_exact_duplicates(cleaned: pl.DataFrame, text_columns: list[str],
@@ -296,7 +308,7 @@ def _typed_rows(good: pl.LazyFrame, source: Source, flags: list[str]) -> pl.Lazy
     return good.select(*[stored(c) for c in source.stored_columns], *flags)
 
 
-def _quarantine_rows(bad: pl.DataFrame, source: Source) -> pl.DataFrame:
+def _quarantine_rows(bad: pl.DataFrame, source: Source, known_branches: set[str]) -> pl.DataFrame:
     """One row per bad row: where, why, the offending value and every raw value as JSON.
 
     Built row by row in Python: bad rows are few, and the text reads the same as the file.
@@ -310,7 +322,10 @@ def _quarantine_rows(bad: pl.DataFrame, source: Source) -> pl.DataFrame:
         rows.append({"row_number": row[ROW_NUMBER], "column_name": column, "reason": reason,
                      "detail": f"{column} = '{offending}': {_reason_text(reason, row[column], source, column)}",
                      # JSON escapes control characters, so even a NUL is stored as text.
-                     "raw_values": json.dumps(raw_values, ensure_ascii=False)})
+                     "raw_values": json.dumps(raw_values, ensure_ascii=False),
+                     # Who may read the row (service.data): only a branch the database knows, never whatever
+                     # a shifted or broken row put there (a NIK, a name).
+                     "branch_code": row["branch_code"] if row["branch_code"] in known_branches else None})
     return pl.DataFrame(rows, schema=QUARANTINE_SCHEMA)
 
 

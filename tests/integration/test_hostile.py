@@ -456,8 +456,8 @@ def test_load_uploaded_loads_what_is_safe_and_reports_the_rest(raw_dir, sqlite_e
     monkeypatch.setattr(uploads, "MAX_UPLOAD_MB", 1)
     monkeypatch.setattr(session, "reader", lambda: Reader(sqlite_engine, OPEN_DEMO_VIEWER, load_sop()))
     monkeypatch.setattr(session, "clear_caches", lambda: None)
-    monkeypatch.setattr(commands, "run_etl", lambda folder, engine, progress: run_etl(
-        folder, engine, progress=progress, secret=TEST_SECRET))
+    monkeypatch.setattr(commands, "run_etl", lambda folder, engine, **options: run_etl(
+        folder, engine, **options, secret=TEST_SECRET))
     files = [FakeUpload("../../queue_tickets_up.csv", (TICKET_HEADER + ticket_line("UP1")).encode()),
              FakeUpload("queue_tickets_huge.csv", b"x" * (2 << 20)), FakeUpload("..", b"")]
     result = uploads.load_uploaded(files, lambda *_: None, lang="en")
