@@ -3,12 +3,14 @@
 Two regions share a database: Banten (SRG, PDG) and Jakarta (JKT01), loaded by the administrator's
 unscoped path. The Banten head then uploads through `service.commands.load_files`, as the Data page
 does, files that try to move Jakarta's branch, to overwrite Jakarta's complaint and claim, and to add a
-branch to a third region.
+branch to a third region. The ETL's record (batches, freshness, quarantine) is then read through the
+service functions as each kind of viewer.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 from sqlalchemy import select
 
@@ -17,7 +19,7 @@ from etl.db import read_frame
 from etl.pipeline import run_etl
 from etl.schema import branches, claims, complaints, etl_batches, quarantine
 from etl.sop import load_sop
-from service import commands
+from service import commands, data
 from service.access import OutOfScope, Viewer
 from service.reader import Reader
 from tests.conftest import TEST_SECRET
@@ -41,7 +43,9 @@ ADMIN_COMPLAINTS = COMPLAINT_HEADER + (
 ADMIN_CLAIMS = CLAIM_HEADER + "C1,JKT01,12345678901,JHT,jmo,1000000,2026-11-16 08:00,,,,in_process,\n"
 HEAD = "kepala.banten@bpjs.example"
 BANTEN = Viewer(HEAD, "Ani Kusuma", "regional_head", "BTN")
+JAKARTA = Viewer("kepala.jakarta@bpjs.example", "Citra", "regional_head", "JKT")
 PDG_MANAGER = Viewer("manajer.pandeglang@bpjs.example", "Budi", "branch_manager", "BTN", "PDG")
+EVERY_REGION = Viewer.process("tests")
 
 
 def write(folder: Path, files: dict[str, str]) -> Path:
@@ -161,3 +165,65 @@ def test_a_record_id_sent_again_by_another_branch_is_quarantined_not_moved(two_r
         ("complaints_w47_2_pdg.csv", 2, "branch_code", "branch_changed", "PDG")}
     [stored] = rows(two_regions, complaints, complaints.c.complaint_id == "K20")
     assert (stored["branch_code"], stored["channel"]) == ("SRG", "walk_in")
+
+
+# --- F4: the ETL's record, per viewer -------------------------------------------------------------------------------
+
+def read_as(engine, viewer: Viewer):
+    return Reader(engine, viewer, load_sop())
+
+
+def reasons(frame: pl.DataFrame) -> dict:
+    return {(s, reason): n for s, reason, n in frame.iter_rows()}
+
+
+def test_each_viewer_sees_the_quarantine_of_their_own_scope(two_regions, tmp_path, monkeypatch):
+    take_over(two_regions, tmp_path, monkeypatch)
+    summary = {name: reasons(data.quarantine_summary(read_as(two_regions, v)))
+               for name, v in {"all": EVERY_REGION, "banten": BANTEN, "jakarta": JAKARTA, "pdg": PDG_MANAGER}.items()}
+    assert summary["all"] == {("complaints", "bad_code"): 3, ("complaints", "unknown_branch"): 1,
+                              ("complaints", "out_of_scope"): 2, ("branches", "out_of_scope"): 2,
+                              ("claims", "out_of_scope"): 1}
+    # Banten: its branches' rows, and every row it uploaded itself (whatever branch that row names).
+    assert summary["banten"] == {("complaints", "bad_code"): 2, ("complaints", "out_of_scope"): 2,
+                                 ("branches", "out_of_scope"): 2, ("claims", "out_of_scope"): 1}
+    # Jakarta: rows naming its branch, the Banten head's attempts on it included; nothing of Banten's own.
+    assert summary["jakarta"] == {("complaints", "bad_code"): 1, ("complaints", "out_of_scope"): 1,
+                                  ("branches", "out_of_scope"): 1}
+    assert summary["pdg"] == {("complaints", "bad_code"): 1}
+
+    samples = {name: data.quarantine_samples(read_as(two_regions, v), "complaints", "bad_code", 50)
+               for name, v in {"banten": BANTEN, "jakarta": JAKARTA, "pdg": PDG_MANAGER}.items()}
+    assert sorted(samples["banten"]["branch_code"]) == ["PDG", "SRG"]
+    assert samples["jakarta"]["branch_code"].to_list() == ["JKT01"]
+    assert samples["pdg"]["branch_code"].to_list() == ["PDG"]
+    assert '"branch_code": "JKT01"' not in "".join(samples["banten"]["raw_values"])
+    # The row naming no known branch is filed under none, for viewers of every region only.
+    assert data.quarantine_samples(read_as(two_regions, EVERY_REGION), "complaints", "unknown_branch")[
+        "branch_code"].to_list() == [None]
+    assert data.quarantine_samples(read_as(two_regions, BANTEN), "complaints", "unknown_branch").is_empty()
+
+
+def test_batches_and_freshness_are_listed_per_region(two_regions, tmp_path, monkeypatch):
+    take_over(two_regions, tmp_path, monkeypatch)
+    listed = {name: set(data.batches(read_as(two_regions, v))["file_name"])
+              for name, v in {"all": EVERY_REGION, "banten": BANTEN, "jakarta": JAKARTA, "pdg": PDG_MANAGER}.items()}
+    admin = {"branches.csv", "complaints_admin.csv", "claims_admin.csv"}
+    uploaded = {"branches_banten.csv", "complaints_banten.csv", "claims_banten.csv", "complaints_empty.csv"}
+    assert listed["all"] == admin | uploaded
+    # The head's own uploads, the failed one included; the admin's files that wrote Banten rows.
+    assert listed["banten"] == {"branches.csv", "complaints_admin.csv"} | uploaded
+    # Jakarta: the admin's files with Jakarta rows, and the uploads that tried to write Jakarta rows.
+    assert listed["jakarta"] == admin | {"branches_banten.csv", "complaints_banten.csv"}
+    assert listed["pdg"] == {"branches.csv", "complaints_admin.csv", "branches_banten.csv", "complaints_banten.csv",
+                             "claims_banten.csv"}
+    assert set(data.batches(read_as(two_regions, BANTEN))["loaded_by"]) == {"cli:admin", HEAD}
+
+    fresh = {name: {r["source"]: r["rows"] for r in data.source_freshness(read_as(two_regions, v)).to_dicts()}
+             for name, v in {"all": EVERY_REGION, "banten": BANTEN, "jakarta": JAKARTA}.items()}
+    assert fresh["all"] == {"queue_tickets": 0, "claims": 1, "complaints": 3}  # K1, K2, K4
+    assert fresh["banten"] == {"queue_tickets": 0, "claims": 0, "complaints": 2}  # K2, K4
+    assert fresh["jakarta"] == {"queue_tickets": 0, "claims": 1, "complaints": 1}  # C1, K1
+    last_claims = {name: data.source_freshness(read_as(two_regions, v)).row(1, named=True)["last_loaded"]
+                   for name, v in {"banten": BANTEN, "jakarta": JAKARTA}.items()}
+    assert last_claims["jakarta"] is not None
