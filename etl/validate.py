@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from etl import limits
 from etl.contract import FORMULA_START, Column, Source
-from etl.extract import ROW_NUMBER, RawFile
+from etl.extract import ROW_NUMBER, FileRejected, RawFile
 from etl.schema import FACT_TABLES
 
 if TYPE_CHECKING:
@@ -142,7 +143,10 @@ PARSE_REASON = {"timestamp": "bad_timestamp", "code": "bad_code", "int": "bad_nu
 
 def validate(raw: RawFile, known_branches: set[str], clock_skew_tolerance_seconds: int,
              guard: Guard | None = None) -> Validated:
-    """Split a raw file into typed valid rows and quarantined rows; `guard` adds what the database decides."""
+    """Split a raw file into typed valid rows and quarantined rows; `guard` adds what the database decides.
+
+    Raises FileRejected when more rows break the rules than etl.limits lets one file quarantine.
+    """
     source = raw.source
     text_columns = [c.name for c in source.stored_columns]
     cleaned = raw.frame.with_columns(
@@ -170,6 +174,11 @@ def validate(raw: RawFile, known_branches: set[str], clock_skew_tolerance_second
     # Only what the two results need is kept; each side then copies only its own columns.
     errors = errors.select(ROW_NUMBER, "_error", *text_columns, *[_typed(c) for c in text_columns], *flags).collect()
     bad = errors.lazy().filter(pl.col("_error").is_not_null()).select(ROW_NUMBER, "_error", *text_columns).collect()
+    try:  # before the quarantine rows are built, one Python dictionary each
+        counts = bad.get_column("_error").str.extract(r"^([^|]+)").value_counts()
+        limits.check_quarantine(dict(counts.rows()), raw.frame.height)
+    except limits.Refusal as refusal:
+        raise FileRejected(raw.path, str(refusal)) from None
     good = _typed_rows(errors.lazy().filter(pl.col("_error").is_null()), source, flags).collect()
     return Validated(rows=good, quarantine=_quarantine_rows(bad, source, known_branches),
                      exact_duplicates=exact_duplicates)
