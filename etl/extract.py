@@ -25,6 +25,10 @@ from etl.contract import SOURCES, Source, source_for_file
 ROW_NUMBER = "_row"  # the row's line in the file as a spreadsheet shows it: the header is row 1
 READERS = (".csv", ".xlsx", ".parquet")
 SEPARATORS = (",", ";", "\t")  # comma first: it wins a tie, such as a header of one column
+# Marks a row whose personal identifier arrived as a spreadsheet or Parquet number of 16 or more digits, holding
+# that column's name: such a number went through a float and is not the identifier written (validation refuses it).
+LONG_NUMBER = "_long_number"
+LONG_NUMBER_DIGITS = 16  # a float keeps 15 significant digits; Excel shows and stores no more
 # A column name that is really a value (a number, a date): the file has no header row, its first row was taken for one.
 DATA_LIKE_NAME = r"^[+-]?\d[\d .,:/-]{3,}$"
 HEAD_BYTES = 1 << 16  # enough for any header line and for recognising a file that is not a CSV at all
@@ -113,14 +117,23 @@ def read_raw(path: Path, source: Source | None, mapping: Mapping | None = None) 
     suffix = path.suffix.lower()
     if suffix not in READERS:
         raise FileRejected(path, f"unsupported file type '{suffix}' (use .csv, .xlsx or .parquet)")
+    personal = {c.name for c in source.columns if c.personal}
+
+    def canonical(header: str) -> str:
+        return (mapping.columns.get(header.strip(), header) if mapping else header).strip().lower()
+
+    def is_personal(header: str) -> bool:
+        return canonical(header) in personal
+
     try:
+        long_numbers: dict[str, pl.Series] = {}
         if suffix == ".csv":
             frame, separator = _read_csv(path, source, mapping)
             decimal_comma = separator == ";"
         elif suffix == ".xlsx":
-            frame, decimal_comma = _read_xlsx(path), False
+            (frame, long_numbers), decimal_comma = _read_xlsx(path, is_personal), False
         else:
-            frame, decimal_comma = _read_parquet(path), False
+            (frame, long_numbers), decimal_comma = _read_parquet(path, is_personal), False
     except limits.Refusal as refusal:
         raise FileRejected(path, str(refusal)) from None
     if mapping is not None:
@@ -129,6 +142,9 @@ def read_raw(path: Path, source: Source | None, mapping: Mapping | None = None) 
         if mapping.decimal_comma is not None and suffix == ".csv":
             decimal_comma = mapping.decimal_comma
     frame = _canonical_columns(path, frame, source, mapping)
+    marks = [pl.when(pl.lit(cells)).then(pl.lit(canonical(h))) for h, cells in long_numbers.items() if cells.any()]
+    if marks:
+        frame = frame.with_columns(pl.coalesce(marks).alias(LONG_NUMBER))
     return RawFile(path, source, frame, decimal_comma, mapping.name if mapping else None)
 
 
@@ -240,32 +256,62 @@ def _csv_problem(path: Path, separator: str) -> str:
     return f"{problem}: it cannot be split into rows and columns; export the file again as CSV"
 
 
-def _read_xlsx(path: Path) -> pl.DataFrame:
+def _read_xlsx(path: Path, is_personal) -> tuple[pl.DataFrame, dict[str, pl.Series]]:
+    """The first sheet as text, and for each personal column the rows whose cell is a number of 16+ digits."""
     limits.check_workbook(path)
     try:
-        frame = pl.read_excel(path, engine="calamine", infer_schema_length=0)
+        # Empty rows are dropped below, once the number cells are known: both reads must line up row by row.
+        frame = pl.read_excel(path, engine="calamine", infer_schema_length=0, drop_empty_rows=False)
     except pl.exceptions.NoDataError:
         raise limits.Refusal("empty workbook: its first sheet has no header row") from None
     except Exception as error:  # calamine raises its own types for any broken workbook; its text can quote cells
         raise limits.Refusal(f"not a readable XLSX workbook: the reader cannot open it ({type(error).__name__}); "
                              "save it again from Excel") from None
     limits.check_columns(frame.width)
+    numbers = _number_cells(path, [c for c in frame.columns if is_personal(c)], frame.height)
+    filled = frame.select(~pl.all_horizontal(pl.all().is_null())).to_series()
+    frame = frame.filter(filled)
     limits.check_rows(frame.height)
-    return frame
+    digits = rf"^-?\d{{{LONG_NUMBER_DIGITS},}}(\.\d*)?$"
+    return frame, {h: (cells.filter(filled) & frame[h].str.contains(digits)).fill_null(False)
+                   for h, cells in numbers.items()}
 
 
-def _read_parquet(path: Path) -> pl.DataFrame:
+def _number_cells(path: Path, headers: list[str], height: int) -> dict[str, pl.Series]:
+    """Per column, True where the cell is a number (not text): read as booleans, only non-text cells convert."""
+    if not headers:
+        return {}
+    import fastexcel  # polars reads workbooks through it; cell types need it directly
+
+    try:
+        sheet = fastexcel.read_excel(path).load_sheet(0, use_columns=headers, dtypes=dict.fromkeys(headers, "boolean"),
+                                                      dtype_coercion="coerce", eager=True)
+        cells = pl.from_arrow(sheet)
+    except Exception as error:  # same workbook as the text read, so this is not expected; never pass its text on
+        raise limits.Refusal(f"not a readable XLSX workbook: its cell types cannot be read ({type(error).__name__})"
+                             ) from None
+    if cells.height != height:
+        raise limits.Refusal("not a readable XLSX workbook: its cell types do not line up with its rows; save it again "
+                             "from Excel")
+    return {h: cells[h].is_not_null() for h in headers}
+
+
+def _read_parquet(path: Path, is_personal) -> tuple[pl.DataFrame, dict[str, pl.Series]]:
     limits.check_parquet(path)
     try:
         frame = pl.read_parquet(path)
-        # A column with gaps is often stored as float: 4.0 must read as the rating 4.
-        whole = [c for c, t in frame.schema.items() if t.is_float() and (frame[c].drop_nulls() % 1 == 0).all()]
+        # A column with gaps is often stored as float: 4.0 must read as the rating 4. An identifier stored as a
+        # float of 16+ digits is marked: a float cannot hold it exactly.
+        floats = [c for c, t in frame.schema.items() if t.is_float()]
+        long = {c: (frame[c].abs() >= 10 ** (LONG_NUMBER_DIGITS - 1)).fill_null(False)
+                for c in floats if is_personal(c)}
+        whole = [c for c in floats if (frame[c].drop_nulls() % 1 == 0).all()]
         frame = frame.with_columns(pl.col(whole).cast(pl.Int64)).select(pl.all().cast(pl.String))
     except Exception as error:  # pyarrow and polars raise several types for a damaged file, or a nested column
         raise limits.Refusal(f"not a readable Parquet file: its data cannot be read as a table of values "
                              f"({type(error).__name__}); export it again") from None
     limits.check_rows(frame.height)
-    return frame
+    return frame, long
 
 
 def _apply_mapping(frame: pl.DataFrame, mapping: Mapping) -> pl.DataFrame:

@@ -15,7 +15,7 @@ import polars as pl
 
 from etl import limits
 from etl.contract import FORMULA_START, Column, Source
-from etl.extract import ROW_NUMBER, FileRejected, RawFile
+from etl.extract import LONG_NUMBER, ROW_NUMBER, FileRejected, RawFile
 from etl.schema import FACT_TABLES
 
 if TYPE_CHECKING:
@@ -32,6 +32,8 @@ REASONS = {
     # Decided by etl.guard from what the database holds, before every other rule.
     "out_of_scope": "a branch, region or record outside the uploader's region",
     "branch_changed": "the record is stored under another branch; a resend may not move it",
+    "numeric_identifier": "a spreadsheet or Parquet number of 16 or more digits, which cannot hold the identifier "
+                          "exactly: store the column as text",
     "status_mismatch": "contradicts the status or outcome",
     "time_order": "earlier than the timestamp before it, beyond the clock-skew tolerance",
     "duplicate_id": "the same id appears again later in this file; the later row wins",
@@ -161,9 +163,9 @@ def validate(raw: RawFile, known_branches: set[str], clock_skew_tolerance_second
         parsed_value(c, raw.decimal_comma).alias(f"_typed_{c.name}") for c in source.stored_columns
     )
     typed, skew_checks = _clamp_clock_skew(typed, source, clock_skew_tolerance_seconds)
-    first = []
+    first = _long_number_checks(source, raw.frame.columns)
     if guard is not None:
-        typed, first = guard.attach(typed), guard.checks()
+        typed, first = guard.attach(typed), guard.checks() + first
     checks = first + _checks(source, known_branches) + skew_checks
     errors = typed.with_columns(
         pl.coalesce(pl.when(c.broken.fill_null(False)).then(pl.lit(f"{c.reason}|{c.column}")) for c in checks)
@@ -225,6 +227,13 @@ def _checks(source: Source, known_branches: set[str]) -> list[Check]:
     if source.name != "branches":
         checks.append(Check("branch_code", "unknown_branch", ~pl.col("branch_code").is_in(sorted(known_branches))))
     return checks + _cross_field_checks(source.name)
+
+
+def _long_number_checks(source: Source, columns: list[str]) -> list[Check]:
+    """A personal identifier that arrived as a long number (etl.extract marks it) went through a float: refused."""
+    if LONG_NUMBER not in columns:
+        return []
+    return [Check(c.name, "numeric_identifier", pl.col(LONG_NUMBER) == c.name) for c in source.columns if c.personal]
 
 
 def _text_checks(source: Source, column: Column) -> list[Check]:

@@ -21,7 +21,7 @@ from etl import pseudonymise
 from etl.generate import generate
 from etl.pipeline import os_user, run_etl
 from etl.pseudonymise import KeyProblem, fingerprint
-from etl.schema import etl_batches, etl_settings, quarantine
+from etl.schema import complaints, etl_batches, etl_settings, quarantine
 from tests.conftest import TEST_SECRET, drop_everything
 from tests.integration.test_pipeline import table_frames
 
@@ -189,4 +189,32 @@ def test_files_made_to_leak_leave_no_nik_or_name_in_any_table_message_or_cli_out
     assert "line 2 cannot be split into values" in messages["complaints_open_quote.csv"]
     with any_engine.connect() as conn:
         reasons = dict(conn.execute(select(quarantine.c.file_name, quarantine.c.reason)).all())
+    assert reasons["complaints_nik_number.xlsx"] == "numeric_identifier"
     assert reasons["complaints_bad_row.csv"] == "bad_code"
+
+
+def test_a_nik_stored_as_a_number_is_quarantined_instead_of_hashed_as_another_nik(any_engine, raw_dir):
+    """A float keeps 15 significant digits: 9401011234560003 as a number cell reads as 9401011234560004."""
+    drop_everything(any_engine)
+    row = ["SRG", None, "", "walk_in", "queue", "2026-11-16 10:00", "", "", "open", "tidak"]
+    cells = {"N1": float(XLSX_NIK), "N2": XLSX_NIK, "N3": 12345678901.0}  # a number, the same NIK as text, a KPJ
+    write_workbook(raw_dir / "complaints_numbers.xlsx", COMPLAINT_HEADER.split(","),
+                   [[cid, row[0], value, *row[2:]] for cid, value in cells.items()])
+    pl.DataFrame({"complaint_id": ["P1", "P2", "P3"], "branch_code": ["SRG"] * 3,
+                  "participant_id": [float(XLSX_NIK), None, 12345678901.0], "channel": ["walk_in"] * 3,
+                  "category": ["queue"] * 3, "received_at": ["2026-11-16 10:00"] * 3, "status": ["open"] * 3,
+                  "reopened": ["tidak"] * 3}).write_parquet(raw_dir / "complaints_floats.parquet")
+    pl.DataFrame({"complaint_id": ["I1"], "branch_code": ["SRG"], "participant_id": [int(XLSX_NIK)],
+                  "channel": ["walk_in"], "category": ["queue"], "received_at": ["2026-11-16 10:00"],
+                  "status": ["open"], "reopened": ["tidak"]}).write_parquet(raw_dir / "complaints_integers.parquet")
+    run_etl(raw_dir, any_engine, secret=TEST_SECRET)
+    with any_engine.connect() as conn:
+        refused = {tuple(r) for r in conn.execute(select(
+            quarantine.c.file_name, quarantine.c.row_number, quarantine.c.column_name, quarantine.c.reason))}
+        stored = {i: p for i, p in conn.execute(select(complaints.c.complaint_id, complaints.c.participant_id))}
+    assert refused == {("complaints_numbers.xlsx", 2, "participant_id", "numeric_identifier"),
+                       ("complaints_floats.parquet", 2, "participant_id", "numeric_identifier")}
+    hashed = lambda value: pseudonymise.pseudonym(TEST_SECRET, value)  # noqa: E731
+    # Text keeps every digit, as does a Parquet integer; a number of 15 digits or fewer is exact too.
+    assert stored == {"N2": hashed(XLSX_NIK), "N3": hashed("12345678901"), "I1": hashed(XLSX_NIK),
+                      "P2": None, "P3": hashed("12345678901")}
