@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from etl.contract import Source
 from etl.db import staged, upsert_from
-from etl.schema import FACT_TABLES, etl_batches, marts_pending, quarantine
+from etl.schema import FACT_TABLES, etl_batch_regions, etl_batches, marts_pending, quarantine
 from etl.validate import Validated
 
 # The timestamp that starts each record's life: no other timestamp of a valid record is earlier.
@@ -55,24 +55,34 @@ def already_loaded(engine: Engine, sha256: str) -> bool:
 
 
 def record_failure(engine: Engine, path: Path, sha256: str, source: Source | None, message: str,
-                   started_at: dt.datetime) -> BatchResult:
-    """A file that could not be read fails its own batch; nothing from it is loaded."""
+                   started_at: dt.datetime, loaded_by: str) -> BatchResult:
+    """A file that could not be read fails its own batch; nothing from it is loaded.
+
+    It has no region: only viewers of every region, and whoever loaded it, list it (service.data).
+    """
     with engine.begin() as conn:
         batch_id = conn.execute(insert(etl_batches).values(
             file_name=path.name, source=source.name if source else None, sha256=sha256, status="failed",
-            message=message, started_at=started_at, finished_at=_now(),
+            message=message, started_at=started_at, finished_at=_now(), loaded_by=loaded_by,
         ).returning(etl_batches.c.batch_id)).scalar_one()
     return BatchResult(path.name, source.name if source else None, "failed", message=message, batch_id=batch_id)
 
 
 def load_batch(engine: Engine, path: Path, sha256: str, source: Source, validated: Validated, rows_read: int,
-               started_at: dt.datetime) -> BatchResult:
-    """Upsert the valid rows, store the quarantined ones and record the batch, all or nothing."""
+               started_at: dt.datetime, loaded_by: str, regions: dict[str, str]) -> BatchResult:
+    """Upsert the valid rows, store the quarantined ones and record the batch, all or nothing.
+
+    `regions` is every branch's region before this file: the batch is filed under the regions it wrote for.
+    """
     table = FACT_TABLES[source.name]
     with engine.begin() as conn:
         batch_id = conn.execute(insert(etl_batches).values(
             file_name=path.name, source=source.name, sha256=sha256, status="loading", started_at=started_at,
+            loaded_by=loaded_by,
         ).returning(etl_batches.c.batch_id)).scalar_one()
+        written = _regions_written(source, validated, regions)
+        if written:
+            conn.execute(insert(etl_batch_regions), [{"batch_id": batch_id, "region_code": r} for r in written])
         rows = validated.rows.with_columns(pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"))
         touched_from = None
         if rows.height:
@@ -97,6 +107,16 @@ def load_batch(engine: Engine, path: Path, sha256: str, source: Source, validate
             rows_quarantined=result.rows_quarantined, exact_duplicates=result.exact_duplicates, finished_at=_now(),
         ))
     return result
+
+
+def _regions_written(source: Source, validated: Validated, regions: dict[str, str]) -> list[str]:
+    """The regions of the branches this batch loads or quarantines rows for; a branches file's own regions too."""
+    codes = set(validated.rows.get_column("branch_code").unique()) | set(
+        validated.quarantine.get_column("branch_code").drop_nulls().unique())
+    written = {regions[c] for c in codes if c in regions}
+    if source.name == "branches":
+        written |= set(validated.rows.get_column("region_code").unique())
+    return sorted(written)
 
 
 def _earliest_touched(conn: Connection, source: Source, rows: pl.DataFrame, stage) -> dt.datetime | None:

@@ -4,7 +4,8 @@ Grains:
 - branches: one row per branch_code.
 - queue_tickets / claims / complaints: one row per record id; a resent id replaces the row.
 - quarantine: one row per rejected raw row (the first rule it broke).
-- etl_batches: one row per raw file loaded (or failed).
+- etl_batches: one row per raw file loaded (or failed), with who loaded it.
+- etl_batch_regions: one row per batch × region whose branches it loaded or quarantined rows for.
 - etl_settings: one row per setting the ETL must keep across runs (the pseudonym key's fingerprint).
 - marts_pending: one row per load (or target change) whose periods the KPI marts do not reflect yet.
 - sop_targets: one row per kpi × region_code × effective_from.
@@ -114,7 +115,18 @@ etl_batches = Table(
     Column("message", Text),
     Column("started_at", DateTime, nullable=False),
     Column("finished_at", DateTime),
+    # Who made the batch: the uploader's login, or `cli:<os user>` for the administrator's unscoped command line.
+    Column("loaded_by", String(200)),
     Index("ix_etl_batches_sha256", "sha256"),
+)
+
+# Which regions a batch wrote rows for (loaded or quarantined), decided when it loads: the Data page lists a
+# batch to the people of those regions, whatever later loads move or replace.
+etl_batch_regions = Table(
+    "etl_batch_regions", metadata,
+    Column("batch_id", Integer, primary_key=True),
+    Column("region_code", String(32), primary_key=True),
+    Index("ix_etl_batch_regions_region", "region_code"),
 )
 
 quarantine = Table(
@@ -128,7 +140,10 @@ quarantine = Table(
     Column("reason", String(32), nullable=False),
     Column("detail", Text),
     Column("raw_values", Text, nullable=False),  # JSON object, personal columns already pseudonymised
+    # The row's branch_code when it names one (null when empty or unfit to store): who may read the row.
+    Column("branch_code", String(32)),
     Index("ix_quarantine_batch", "batch_id"),
+    Index("ix_quarantine_branch", "branch_code"),
     Index("ix_quarantine_source_reason", "source", "reason"),  # the data page's summary and samples
 )
 

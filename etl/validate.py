@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polars as pl
 
+from etl import limits
 from etl.contract import FORMULA_START, MARKUP, Column, Source
-from etl.extract import ROW_NUMBER, RawFile
+from etl.extract import LONG_NUMBER, ROW_NUMBER, FileRejected, RawFile
 from etl.schema import FACT_TABLES
+
+if TYPE_CHECKING:
+    from etl.guard import Guard
 
 REASONS = {
     "missing_required": "a required value is empty",
@@ -24,6 +29,11 @@ REASONS = {
     "bad_boolean": "not a boolean (true/false, 1/0, ya/tidak, y/n)",
     "bad_time": "not a time of day HH:MM, or closing before opening",
     "unknown_branch": "branch_code is not in the branches table",
+    # Decided by etl.guard from what the database holds, before every other rule.
+    "out_of_scope": "a branch, region or record outside the uploader's region",
+    "branch_changed": "the record is stored under another branch; a resend may not move it",
+    "numeric_identifier": "a spreadsheet or Parquet number of 16 or more digits, which cannot hold the identifier "
+                          "exactly: store the column as text",
     "status_mismatch": "contradicts the status or outcome",
     "time_order": "earlier than the timestamp before it, beyond the clock-skew tolerance",
     "duplicate_id": "the same id appears again later in this file; the later row wins",
@@ -42,7 +52,7 @@ TRUE_WORDS = ("true", "1", "ya", "y")
 FALSE_WORDS = ("false", "0", "tidak", "n")
 PLAUSIBLE_YEARS = (2000, 2099)
 QUARANTINE_SCHEMA = {"row_number": pl.Int64, "column_name": pl.String, "reason": pl.String, "detail": pl.String,
-                     "raw_values": pl.String}
+                     "raw_values": pl.String, "branch_code": pl.String}
 
 
 @dataclass(frozen=True)
@@ -134,8 +144,12 @@ PARSE_REASON = {"timestamp": "bad_timestamp", "code": "bad_code", "int": "bad_nu
                 "bool": "bad_boolean", "time_of_day": "bad_time"}
 
 
-def validate(raw: RawFile, known_branches: set[str], clock_skew_tolerance_seconds: int) -> Validated:
-    """Split a raw file into typed valid rows and quarantined rows."""
+def validate(raw: RawFile, known_branches: set[str], clock_skew_tolerance_seconds: int,
+             guard: Guard | None = None) -> Validated:
+    """Split a raw file into typed valid rows and quarantined rows; `guard` adds what the database decides.
+
+    Raises FileRejected when more rows break the rules than etl.limits lets one file quarantine.
+    """
     source = raw.source
     text_columns = [c.name for c in source.stored_columns]
     cleaned = raw.frame.with_columns(
@@ -150,7 +164,10 @@ def validate(raw: RawFile, known_branches: set[str], clock_skew_tolerance_second
         parsed_value(c, raw.decimal_comma).alias(f"_typed_{c.name}") for c in source.stored_columns
     )
     typed, skew_checks = _clamp_clock_skew(typed, source, clock_skew_tolerance_seconds)
-    checks = _checks(source, known_branches) + skew_checks
+    first = _long_number_checks(source, raw.frame.columns)
+    if guard is not None:
+        typed, first = guard.attach(typed), guard.checks() + first
+    checks = first + _checks(source, known_branches) + skew_checks
     errors = typed.with_columns(
         pl.coalesce(pl.when(c.broken.fill_null(False)).then(pl.lit(f"{c.reason}|{c.column}")) for c in checks)
         .alias("_error")
@@ -160,8 +177,14 @@ def validate(raw: RawFile, known_branches: set[str], clock_skew_tolerance_second
     # Only what the two results need is kept; each side then copies only its own columns.
     errors = errors.select(ROW_NUMBER, "_error", *text_columns, *[_typed(c) for c in text_columns], *flags).collect()
     bad = errors.lazy().filter(pl.col("_error").is_not_null()).select(ROW_NUMBER, "_error", *text_columns).collect()
+    try:  # before the quarantine rows are built, one Python dictionary each
+        counts = bad.get_column("_error").str.extract(r"^([^|]+)").value_counts()
+        limits.check_quarantine(dict(counts.rows()), raw.frame.height)
+    except limits.Refusal as refusal:
+        raise FileRejected(raw.path, str(refusal)) from None
     good = _typed_rows(errors.lazy().filter(pl.col("_error").is_null()), source, flags).collect()
-    return Validated(rows=good, quarantine=_quarantine_rows(bad, source), exact_duplicates=exact_duplicates)
+    return Validated(rows=good, quarantine=_quarantine_rows(bad, source, known_branches),
+                     exact_duplicates=exact_duplicates)
 
 
 def _drop_exact_duplicates(cleaned: pl.DataFrame, text_columns: list[str],
@@ -205,6 +228,13 @@ def _checks(source: Source, known_branches: set[str]) -> list[Check]:
     if source.name != "branches":
         checks.append(Check("branch_code", "unknown_branch", ~pl.col("branch_code").is_in(sorted(known_branches))))
     return checks + _cross_field_checks(source.name)
+
+
+def _long_number_checks(source: Source, columns: list[str]) -> list[Check]:
+    """A personal identifier that arrived as a long number (etl.extract marks it) went through a float: refused."""
+    if LONG_NUMBER not in columns:
+        return []
+    return [Check(c.name, "numeric_identifier", pl.col(LONG_NUMBER) == c.name) for c in source.columns if c.personal]
 
 
 def _text_checks(source: Source, column: Column) -> list[Check]:
@@ -299,7 +329,7 @@ def _typed_rows(good: pl.LazyFrame, source: Source, flags: list[str]) -> pl.Lazy
     return good.select(*[stored(c) for c in source.stored_columns], *flags)
 
 
-def _quarantine_rows(bad: pl.DataFrame, source: Source) -> pl.DataFrame:
+def _quarantine_rows(bad: pl.DataFrame, source: Source, known_branches: set[str]) -> pl.DataFrame:
     """One row per bad row: where, why, the offending value and every raw value as JSON.
 
     Built row by row in Python: bad rows are few, and the text reads the same as the file.
@@ -313,7 +343,10 @@ def _quarantine_rows(bad: pl.DataFrame, source: Source) -> pl.DataFrame:
         rows.append({"row_number": row[ROW_NUMBER], "column_name": column, "reason": reason,
                      "detail": f"{column} = '{offending}': {_reason_text(reason, row[column], source, column)}",
                      # JSON escapes control characters, so even a NUL is stored as text.
-                     "raw_values": json.dumps(raw_values, ensure_ascii=False)})
+                     "raw_values": json.dumps(raw_values, ensure_ascii=False),
+                     # Who may read the row (service.data): only a branch the database knows, never whatever
+                     # a shifted or broken row put there (a NIK, a name).
+                     "branch_code": row["branch_code"] if row["branch_code"] in known_branches else None})
     return pl.DataFrame(rows, schema=QUARANTINE_SCHEMA)
 
 

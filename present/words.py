@@ -63,7 +63,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "rows": ("Baris", "Rows"), "latest_record": ("Catatan terbaru", "Latest record"),
     "last_loaded": ("Terakhir dimuat", "Last loaded"), "reason": ("Alasan", "Reason"),
     "row_number": ("Baris ke-", "Row"), "column_name": ("Kolom", "Column"), "detail": ("Rincian", "Detail"),
-    "raw_values": ("Nilai mentah", "Raw values"),
+    "raw_values": ("Nilai mentah", "Raw values"), "loaded_by": ("Dimuat oleh", "Loaded by"),
+    "branch_code": ("Kode cabang", "Branch code"),
 }
 
 

@@ -48,7 +48,11 @@ def save_follow_up(r: Reader, follow_up_id: int, expected_version: int, changed_
 
 
 def load_files(r: Reader, folder: Path, progress: Progress) -> RunResult:
-    """Run the ETL on a folder of uploaded files; only viewers who may upload (regional heads) get here."""
+    """Run the ETL on a folder of uploaded files; only viewers who may upload (regional heads) get here.
+
+    The load writes the viewer's region only (etl.guard): rows of another region's branches or records are
+    quarantined as out_of_scope, never stored. Every batch keeps the viewer's login.
+    """
     if not r.viewer.may_upload:
         raise OutOfScope("upload")
-    return run_etl(folder, r.engine, progress=progress)
+    return run_etl(folder, r.engine, progress=progress, scope=r.viewer.region_code, loaded_by=r.viewer.login)

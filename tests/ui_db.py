@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, insert
 
-from etl import schema
+from etl import migrate, schema
 from etl.db import make_engine
 from etl.generate import generate
 from etl.pipeline import run_etl
@@ -55,7 +55,7 @@ KNOWN_RAISED_TARGET = 0.92
 def build_known_db(url: str) -> Engine:
     """Three branches, three weeks of two KPIs, and a handful of facts with hand-checked values."""
     engine = make_engine(url)
-    schema.metadata.create_all(engine)
+    migrate.upgrade(engine)
     _write(engine, schema.branches, [_branch("B1", "Alpha"), _branch("B2", "Beta"),
                                      _branch("B3", "Gamma", "KCP", counters=2)])
     _write(engine, schema.etl_batches, [_batch(1, "branches", 3), _batch(2, "queue_tickets", 4, quarantined=1)])

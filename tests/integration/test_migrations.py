@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import json
 import shutil
 import subprocess
 import threading
@@ -15,15 +16,16 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, func, insert, inspect, select, text
+from sqlalchemy import Engine, MetaData, func, insert, inspect, select, text
 
 from etl import follow_ups as fu
 from etl import migrate
 from etl.db import make_engine
 from etl.pipeline import run_etl
-from etl.schema import follow_up_history, follow_ups, metadata, users
+from etl.schema import etl_batch_regions, follow_up_history, follow_ups, metadata, quarantine, users
 from etl.users import add_user
 from tests.conftest import TEST_SECRET
 
@@ -189,3 +191,37 @@ def test_the_etl_leaves_a_fresh_database_at_head(any_engine, raw_dir):
     assert differences(any_engine) == []
     with any_engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM branches")).scalar_one() == 2
+
+
+def test_revision_0002_files_existing_batches_and_quarantined_rows_under_their_regions(any_engine):
+    """Rows from before the upgrade keep being shown per region: their branch and batch regions are filled in."""
+    with any_engine.begin() as conn:
+        command.upgrade(migrate.config(conn), "0001")
+    at_0001 = MetaData()
+    at_0001.reflect(any_engine)
+    b, q, t = (at_0001.tables[n] for n in ("branches", "quarantine", "queue_tickets"))
+    ticket = {"visit_id": "V1", "service": "information", "issued_at": dt.datetime(2026, 11, 16, 8),
+              "outcome": "no_show", "clock_skew_adjusted": False}
+    with any_engine.begin() as conn:
+        conn.execute(insert(b), [{**BRANCH_ROW, "branch_code": "SRG", "branch_name": "KC Serang", "batch_id": 1},
+                                 {**BRANCH_ROW, "branch_code": "JKT01", "branch_name": "KC Jakarta",
+                                  "region_code": "JKT", "batch_id": 1}])
+        conn.execute(insert(t), [{**ticket, "ticket_id": "T1", "branch_code": "JKT01", "batch_id": 2},
+                                 {**ticket, "ticket_id": "T2", "branch_code": "SRG", "batch_id": 3}])
+        row = {"source": "queue_tickets", "file_name": "f.csv", "row_number": 2, "reason": "bad_code"}
+        conn.execute(insert(q), [
+            {**row, "batch_id": 3, "raw_values": json.dumps({"ticket_id": "T3", "branch_code": "SRG"})},
+            {**row, "batch_id": 4, "raw_values": json.dumps({"ticket_id": "T4", "branch_code": "JKT01"})},
+            {**row, "batch_id": 4, "raw_values": json.dumps({"ticket_id": "T5", "branch_code": "S\x00G"})},
+            {**row, "batch_id": 5, "raw_values": json.dumps({"ticket_id": "T6", "branch_code": "X" * 40})},
+            {**row, "batch_id": 5, "raw_values": json.dumps({"ticket_id": "T7", "branch_code": None})},
+            {**row, "batch_id": 5, "raw_values": json.dumps({"ticket_id": "T8", "branch_code": "3174051208850007"})},
+            {**row, "batch_id": 5, "raw_values": "not JSON"},
+        ])
+    migrate.upgrade(any_engine)
+    assert differences(any_engine) == []
+    with any_engine.connect() as conn:
+        codes = conn.execute(select(quarantine.c.branch_code).order_by(quarantine.c.quarantine_id)).scalars().all()
+        regions = {tuple(r) for r in conn.execute(select(etl_batch_regions))}
+    assert codes == ["SRG", "JKT01", None, None, None, None, None]  # only codes of the branches table
+    assert regions == {(1, "BTN"), (1, "JKT"), (2, "JKT"), (3, "BTN"), (4, "JKT")}

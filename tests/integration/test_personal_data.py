@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -16,12 +19,13 @@ from sqlalchemy import func, select
 
 from etl import pseudonymise
 from etl.generate import generate
-from etl.pipeline import run_etl
+from etl.pipeline import os_user, run_etl
 from etl.pseudonymise import KeyProblem, fingerprint
-from etl.schema import etl_batches, etl_settings
+from etl.schema import complaints, etl_batches, etl_settings, quarantine
 from tests.conftest import TEST_SECRET, drop_everything
 from tests.integration.test_pipeline import table_frames
 
+ROOT = Path(__file__).resolve().parents[2]
 PERSONAL_COLUMNS = ("participant_id", "participant_name")
 NIK_SHAPED = re.compile(r"\b\d{16}\b")
 
@@ -99,3 +103,118 @@ def test_a_short_key_is_refused(sqlite_engine, raw_dir, monkeypatch):
     monkeypatch.setenv(pseudonymise.SECRET_ENV, "short")
     with pytest.raises(KeyProblem, match="too short"):
         run_etl(raw_dir, sqlite_engine)
+
+
+# --- files made to leak: rejected files' messages, the CLI's output and every table ------------------------------
+
+NIKS = ("3174051208850007", "3603124509920002", "3201016607880004", "3671010101900005", "3273014402950006")
+XLSX_NIK = "9401011234560003"  # above 2**53: a float cannot hold it, so a number cell reads as ...004
+NAMES = ("Wulandari Kusumawardhani", "Agustín Muñoz", "Dédé Sürya Ñoto")
+COMPLAINT_HEADER = ("complaint_id,branch_code,participant_id,participant_name,channel,category,received_at,"
+                    "first_response_at,resolved_at,status,reopened")
+
+
+def complaint(complaint_id: str, nik: str, name: str, channel: str = "walk_in") -> str:
+    return f"{complaint_id},SRG,{nik},{name},{channel},queue,2026-11-16 10:00,,,open,tidak\n"
+
+
+def write_leaky_files(folder: Path) -> None:
+    """Files whose every way of failing once quoted a NIK or a name (a message, a reader's error, a cell)."""
+    (folder / "complaints_no_header.csv").write_text(
+        complaint("L1", NIKS[0], NAMES[0]) + complaint("L2", NIKS[1], NAMES[0]), encoding="utf-8")
+    (folder / "complaints_windows.csv").write_bytes(
+        (COMPLAINT_HEADER + "\n" + complaint("L3", NIKS[1], NAMES[1])).encode("cp1252"))
+    (folder / "complaints_no_header_windows.csv").write_bytes(complaint("L4", NIKS[2], NAMES[2]).encode("cp1252"))
+    (folder / "complaints_mixed.csv").write_bytes(
+        (COMPLAINT_HEADER + "\n" + complaint("L5", NIKS[3], "Budi")).encode() + complaint("L6", NIKS[3], NAMES[2])
+        .encode("cp1252"))
+    (folder / "complaints_ragged.csv").write_text(
+        COMPLAINT_HEADER + "\n" + complaint("L7", NIKS[4], f"{NAMES[0]},{NIKS[4]}"), encoding="utf-8")
+    (folder / "complaints_open_quote.csv").write_text(
+        COMPLAINT_HEADER + "\n" + complaint("L8", NIKS[0], f'"{NAMES[0]}" {NIKS[0]}'), encoding="utf-8")
+    # A broken row (an unknown channel) keeps its raw values in quarantine: the NIK only as its pseudonym.
+    (folder / "complaints_bad_row.csv").write_text(
+        COMPLAINT_HEADER + "\n" + complaint("L9", NIKS[2], NAMES[1], channel="loket"), encoding="utf-8")
+    write_workbook(folder / "complaints_nik_number.xlsx", COMPLAINT_HEADER.split(","),
+                   [["L10", "SRG", float(XLSX_NIK), NAMES[0], "walk_in", "queue", "2026-11-16 10:00", "", "", "open",
+                     "tidak"]])
+    write_workbook(folder / "complaints_no_header.xlsx", None,
+                   [["L11", "SRG", NIKS[3], NAMES[1], "walk_in", "queue", "2026-11-16 10:00", "", "", "open", "tidak"]])
+
+
+def write_workbook(path: Path, header: list[str] | None, rows: list[list]) -> None:
+    """A workbook as Excel keeps it: text cells as text, number cells as numbers."""
+    import xlsxwriter
+
+    with xlsxwriter.Workbook(path) as workbook:
+        sheet = workbook.add_worksheet()
+        for r, values in enumerate(([header] if header else []) + rows):
+            for c, value in enumerate(values):
+                (sheet.write_number if isinstance(value, float) else sheet.write_string)(r, c, value)
+
+
+def test_files_made_to_leak_leave_no_nik_or_name_in_any_table_message_or_cli_output(any_engine, raw_dir, tmp_path):
+    drop_everything(any_engine)
+    write_leaky_files(raw_dir)
+    url = any_engine.url.render_as_string(hide_password=False)
+    # Wide enough that the console never breaks a message (and a NIK with it) across lines.
+    env = {**os.environ, "DATABASE_URL": url, pseudonymise.SECRET_ENV: TEST_SECRET.decode(), "COLUMNS": "5000",
+           "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "etl", "run", "--raw", str(raw_dir)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1 and "GAGAL complaints_no_header.csv" in output, output[-3000:]
+
+    secrets = [*NIKS, XLSX_NIK, str(int(float(XLSX_NIK))), *NAMES, *(w for n in NAMES for w in n.split())]
+    with any_engine.connect() as conn:
+        batches = {r.file_name: r for r in conn.execute(select(etl_batches))}
+    assert {n for n, b in batches.items() if b.status == "failed"} == {
+        "complaints_no_header.csv", "complaints_windows.csv", "complaints_no_header_windows.csv",
+        "complaints_mixed.csv", "complaints_ragged.csv", "complaints_open_quote.csv", "complaints_no_header.xlsx"
+    }, output[-3000:]
+    assert {b.loaded_by for b in batches.values()} == {f"cli:{os_user()}"}  # the administrator's unscoped path
+    texts = {"cli output": output, **{f"table {name}": frame.select(pl.col(pl.String)).write_csv()
+                                      for name, frame in table_frames(any_engine).items()}}
+    for where, text in texts.items():
+        flat = " ".join(text.split())
+        leaked = [s for s in secrets if s in flat or s in "".join(text.split())]
+        assert leaked == [], f"{where} holds {leaked}"
+    # The messages still say where and what to do.
+    messages = {n: b.message for n, b in batches.items() if b.message}
+    assert "no header row" in messages["complaints_no_header.csv"]
+    assert "not UTF-8 text (line 1, byte" in messages["complaints_no_header_windows.csv"]
+    assert "column 4 holds text in another encoding" in messages["complaints_no_header_windows.csv"]
+    assert "column participant_name holds text in another encoding" in messages["complaints_windows.csv"]
+    assert "line 2 has 12 values where the header has 11 columns" in messages["complaints_ragged.csv"]
+    assert "line 2 cannot be split into values" in messages["complaints_open_quote.csv"]
+    with any_engine.connect() as conn:
+        reasons = dict(conn.execute(select(quarantine.c.file_name, quarantine.c.reason)).all())
+    assert reasons["complaints_nik_number.xlsx"] == "numeric_identifier"
+    assert reasons["complaints_bad_row.csv"] == "bad_code"
+
+
+def test_a_nik_stored_as_a_number_is_quarantined_instead_of_hashed_as_another_nik(any_engine, raw_dir):
+    """A float keeps 15 significant digits: 9401011234560003 as a number cell reads as 9401011234560004."""
+    drop_everything(any_engine)
+    row = ["SRG", None, "", "walk_in", "queue", "2026-11-16 10:00", "", "", "open", "tidak"]
+    cells = {"N1": float(XLSX_NIK), "N2": XLSX_NIK, "N3": 12345678901.0}  # a number, the same NIK as text, a KPJ
+    write_workbook(raw_dir / "complaints_numbers.xlsx", COMPLAINT_HEADER.split(","),
+                   [[cid, row[0], value, *row[2:]] for cid, value in cells.items()])
+    pl.DataFrame({"complaint_id": ["P1", "P2", "P3"], "branch_code": ["SRG"] * 3,
+                  "participant_id": [float(XLSX_NIK), None, 12345678901.0], "channel": ["walk_in"] * 3,
+                  "category": ["queue"] * 3, "received_at": ["2026-11-16 10:00"] * 3, "status": ["open"] * 3,
+                  "reopened": ["tidak"] * 3}).write_parquet(raw_dir / "complaints_floats.parquet")
+    pl.DataFrame({"complaint_id": ["I1"], "branch_code": ["SRG"], "participant_id": [int(XLSX_NIK)],
+                  "channel": ["walk_in"], "category": ["queue"], "received_at": ["2026-11-16 10:00"],
+                  "status": ["open"], "reopened": ["tidak"]}).write_parquet(raw_dir / "complaints_integers.parquet")
+    run_etl(raw_dir, any_engine, secret=TEST_SECRET)
+    with any_engine.connect() as conn:
+        refused = {tuple(r) for r in conn.execute(select(
+            quarantine.c.file_name, quarantine.c.row_number, quarantine.c.column_name, quarantine.c.reason))}
+        stored = {i: p for i, p in conn.execute(select(complaints.c.complaint_id, complaints.c.participant_id))}
+    assert refused == {("complaints_numbers.xlsx", 2, "participant_id", "numeric_identifier"),
+                       ("complaints_floats.parquet", 2, "participant_id", "numeric_identifier")}
+    hashed = lambda value: pseudonymise.pseudonym(TEST_SECRET, value)  # noqa: E731
+    # Text keeps every digit, as does a Parquet integer; a number of 15 digits or fewer is exact too.
+    assert stored == {"N2": hashed(XLSX_NIK), "N3": hashed("12345678901"), "I1": hashed(XLSX_NIK),
+                      "P2": None, "P3": hashed("12345678901")}

@@ -8,7 +8,7 @@ import pytest
 import streamlit as st
 from sqlalchemy import Engine, insert
 
-from etl import schema
+from etl import migrate, schema
 from etl.db import make_engine
 from etl.sop import load_sop
 from present import formats, sentences
@@ -177,7 +177,7 @@ def build_history_db(url: str, beta_last: int) -> Engine:
     """Alpha and Beta, wait_within_sop of 100 tickets a week, in a database of their own (the known one has three
     weeks). Alpha holds 95 throughout; Beta swings between 88 and 92, then 91 and, in the last week, `beta_last`."""
     engine = make_engine(url)
-    schema.metadata.create_all(engine)
+    migrate.upgrade(engine)
     _write(engine, schema.branches, [_branch("B1", "Alpha"), _branch("B2", "Beta")])
     beta = [(88, 92)[i % 2] for i in range(len(HISTORY_WEEKS) - 2)] + [91, beta_last]
     _write(engine, schema.kpi_weekly, [

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from etl import extract
+from etl import limits
 from tests.integration.test_hostile import (
     FIVE_MILLION_RUN, PEAK_MEMORY_MB, ROOT, _workbook_with_sheet_padding, run, write_many_tickets,
 )
@@ -18,7 +18,7 @@ from tests.integration.test_hostile import (
 @pytest.mark.reliability
 def test_a_gigabyte_zip_bomb_is_refused_at_the_real_limit(raw_dir, sqlite_engine):
     (raw_dir / "queue_tickets_bomb.xlsx").write_bytes(
-        _workbook_with_sheet_padding(extract.MAX_XLSX_UNPACKED_BYTES + (64 << 20), lie_about_size=True))
+        _workbook_with_sheet_padding(limits.MAX_XLSX_UNPACKED_BYTES + (64 << 20), lie_about_size=True))
     started = time.perf_counter()
     batch = run(raw_dir, sqlite_engine)["queue_tickets_bomb.xlsx"]
     assert batch.status == "failed" and "zip bomb" in batch.message
@@ -40,3 +40,28 @@ def test_five_million_rows_reconcile_within_a_few_gigabytes(raw_dir, tmp_path):
     assert batch["read"] == batch["loaded"] + batch["quarantined"] + batch["duplicates"]
     assert report["peak_mb"] < PEAK_MEMORY_MB
 
+
+
+@pytest.mark.reliability
+def test_a_small_parquet_file_of_mostly_bad_rows_fails_without_filling_the_database(raw_dir, tmp_path):
+    """The finding, at the real limits: 270 KB of Parquet, 200,000 rows of one long text each, became
+    200,000 quarantined rows (+397 MB of database). Now the file fails whole and nothing is stored."""
+    import polars as pl
+    from sqlalchemy import func, select
+
+    from etl.db import make_engine
+    from etl.schema import quarantine
+
+    path = raw_dir / "queue_tickets_dense.parquet"
+    pl.select(ticket_id="T" + pl.int_range(200_000).cast(pl.String), visit_id=pl.lit("V1"), branch_code=pl.lit("SRG"),
+              service=pl.lit("information"), issued_at=pl.lit("2026-11-16 08:00:00"), outcome=pl.lit("no_show"),
+              counter_id=pl.lit("x" * 2_000)).write_parquet(path)
+    assert path.stat().st_size < 1 << 20
+    database = tmp_path / "dense.db"
+    engine = make_engine(f"sqlite:///{database}")
+    batch = run(raw_dir, engine)["queue_tickets_dense.parquet"]
+    assert batch.status == "failed" and "200,000 of 200,000 rows break the rules" in batch.message
+    assert "too_long (200,000)" in batch.message
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(quarantine)).scalar_one() == 0
+    assert database.stat().st_size < 10 << 20
