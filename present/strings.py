@@ -144,6 +144,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "yes": ("Ya", "Yes"),
     "no": ("Tidak", "No"),
     "not_given": ("tidak dicatat", "not recorded"),
+    "other_categories": ("Lainnya", "Other"),
     "discuss_table": ("Yang perlu dibahas, untuk ditindaklanjuti", "To discuss, to act on"),
     "region_value": ("Wilayah", "Region"),
     "usual_value": ("Biasanya", "Usual"),

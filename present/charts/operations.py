@@ -190,15 +190,30 @@ def age_bars(frame: pl.DataFrame, lang: str) -> go.Figure:
     return layout(figure, lang, height=380)
 
 
-def volume_bars(frame: pl.DataFrame, lang: str) -> go.Figure:
-    """Counts per channel, stacked by category."""
+OTHER = "__other__"  # the categories past the largest few, drawn as one grey block
+
+
+def volume_bars(frame: pl.DataFrame, lang: str, shown: int = 5) -> go.Figure:
+    """Counts per channel (busiest first), stacked by category: the `shown` largest categories in their own
+    colours, the rest together in grey, so that the stack reads at a glance instead of in ten similar hues."""
     figure = go.Figure()
-    channels = frame.group_by("channel").agg(pl.col("count").sum()).sort("count", descending=True)["channel"].to_list()
-    for i, (category,) in enumerate(frame.select("category").unique().sort("category").iter_rows()):
-        rows = frame.filter(pl.col("category") == category)
-        figure.add_trace(go.Bar(x=[words.code_label(c, lang) for c in rows["channel"]], y=rows["count"].to_list(),
-                                name=words.code_label(category, lang), marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)]))
+    channels = frame.group_by("channel").agg(pl.col("count").sum()).sort("count", "channel", descending=[True, False])
+    ranked = frame.group_by("category").agg(pl.col("count").sum()).sort("count", "category", descending=[True, False])
+    top = ranked["category"].head(shown).to_list()
+    grouped = frame.with_columns(pl.when(pl.col("category").is_in(top)).then(pl.col("category"))
+                                 .otherwise(pl.lit(OTHER)).alias("category")).group_by("channel", "category").agg(
+        pl.col("count").sum())
+    grid = channels.select("channel").join(pl.DataFrame({"category": [*top, OTHER]}), how="cross").join(
+        grouped, on=["channel", "category"], how="left").with_columns(pl.col("count").fill_null(0))
+    for i, category in enumerate([*top, OTHER]):
+        rows = grid.filter(pl.col("category") == category)  # every channel, in the axis order, 0 where none
+        if category == OTHER and rows["count"].sum() == 0:
+            continue
+        figure.add_trace(go.Bar(
+            x=[words.code_label(c, lang) for c in rows["channel"]], y=rows["count"].to_list(),
+            name=words.t("other_categories", lang) if category == OTHER else words.code_label(category, lang),
+            marker_color=REGION_COLOUR if category == OTHER else SERIES_COLOURS[i % len(SERIES_COLOURS)]))
     figure.update_layout(barmode="stack")
-    figure.update_xaxes(categoryorder="array", categoryarray=[words.code_label(c, lang) for c in channels])
+    figure.update_xaxes(categoryorder="array", categoryarray=[words.code_label(c, lang) for c in channels["channel"]])
     figure.update_yaxes(title=words.t("complaints", lang))
     return layout(figure, lang, height=420)

@@ -41,3 +41,15 @@ def test_counts_over_time_draws_dates_in_order_on_a_date_axis():
     assert xs == sorted(xs) and len(xs) == 4
     assert figure.data[0].y == (1, 2, 3, 4)
     assert figure.layout.xaxis.type != "category"
+
+
+def test_complaints_by_channel_stack_the_largest_categories_and_the_rest_in_grey():
+    from present.charts import volume_bars
+    frame = pl.DataFrame({"channel": ["email", "walk_in", "jmo", "email", "walk_in", "lapor", "email"],
+                          "category": ["queue", "queue", "jmo_app", "data_update", "jmo_app", "queue", "other"],
+                          "count": [3, 5, 2, 1, 4, 1, 1]})
+    figure = volume_bars(frame, "id", shown=2)
+    assert [trace.name for trace in figure.data] == ["Antrean", "Aplikasi JMO", "Lainnya"]
+    busiest_first = ("Datang langsung", "Email", "JMO", "LAPOR!")
+    assert all(trace.x == busiest_first for trace in figure.data)  # every trace in the axis order, 0 where none
+    assert [trace.y for trace in figure.data] == [(5, 3, 0, 1), (4, 0, 2, 0), (0, 2, 0, 0)]
