@@ -1,10 +1,9 @@
 """Data & ETL: what was loaded and when, how fresh each source is, and what was quarantined."""
-import polars as pl
 import streamlit as st
 
 from etl.pseudonymise import KeyProblem
 from etl.runlock import EtlBusy
-from present import formats, words
+from present import formats, tables, words
 from present.words import t
 from service import data
 from ui import blocks, filters, session, uploads
@@ -31,27 +30,24 @@ if files and st.button(t("upload_run"), type="primary", icon=":material/upload:"
     else:
         st.success(t("upload_done", loaded=formats.number(loaded["rows_loaded"].sum(), 0),
                      quarantined=formats.number(loaded["rows_quarantined"].sum(), 0)))
-        blocks.table(words.with_column_labels(loaded, f.lang), key="upload_result")
+        blocks.table(tables.readable(loaded, f.lang), key="upload_result")
 
 st.subheader(t("batches"))
 batches = data.batches(r)
 if blocks.has_rows(batches):
-    labels = words.code_labels(f.lang)
-    blocks.table(words.with_column_labels(batches.with_columns(pl.col("status", "source").replace(labels)), f.lang),
-                 key="batches")
+    blocks.table(tables.readable(batches, f.lang), key="batches")
 
 st.subheader(t("source_freshness"))
-blocks.table(words.with_column_labels(data.source_freshness(r).with_columns(
-    pl.col("source").replace(words.code_labels(f.lang))), f.lang), key="source_freshness")
+blocks.table(tables.readable(data.source_freshness(r), f.lang), key="source_freshness")
 
 st.subheader(t("quarantine"))
 summary = data.quarantine_summary(r)
 if summary.is_empty():
     st.success(t("no_quarantine"))
 else:
-    blocks.table(words.with_column_labels(summary.with_columns(pl.col("source").replace(words.code_labels(f.lang))),
-                                         f.lang), key="quarantine")
+    blocks.table(tables.readable(summary, f.lang), key="quarantine")
     for source, reason, rows in summary.iter_rows():
-        with st.expander(f"{t('quarantine_samples')}: {source} · {reason} ({formats.number(rows, 0)})"):
-            blocks.table(words.with_column_labels(data.quarantine_samples(r, source, reason), f.lang),
+        title = f"{words.code_label(source)} · {words.code_label(reason)} ({formats.number(rows, 0)})"
+        with st.expander(f"{t('quarantine_samples')}: {title}"):
+            blocks.table(tables.readable(data.quarantine_samples(r, source, reason), f.lang),
                          key=f"quarantine_{source}_{reason}")

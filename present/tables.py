@@ -8,6 +8,10 @@ from etl.contract import FORMULA_START
 from present import formats, sentences, words
 from present.charts.style import ZONE_SYMBOLS, zone_label
 
+# Columns of the ETL's own tables that hold codes (shown as words), and whole numbers that are ids (left as they are).
+CODED = ("source", "status", "reason")
+IDS = ("batch_id", "row_number")
+
 
 def zones(frame: pl.DataFrame, granularity: str, lang: str) -> pl.DataFrame:
     """Branch, period, compliance index and zone (with its symbol) per row."""
@@ -145,6 +149,20 @@ def complaint_records(frame: pl.DataFrame, names: dict[str, str], lang: str) -> 
         words.t("reopened", lang): [words.t("yes" if r else "no", lang) for r in frame["reopened"]],
         words.t("participant", lang): frame["participant_id"].fill_null(words.t("not_given", lang)),
     }, schema_overrides={words.t("complaint_id", lang): pl.String})
+
+
+def readable(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """A record table as people read it: codes (sources, statuses, reasons…) as words, whole numbers with
+    thousands grouped, timestamps as `17 Nov 2026 06.00`, empty cells as "–", headers in `lang`."""
+    labels = words.code_labels(lang)
+    shown = frame.with_columns(
+        *(pl.col(c).replace(labels) for c, dtype in frame.schema.items() if dtype == pl.String and c in CODED),
+        *(pl.col(c).map_elements(lambda v: formats.number(v, 0, lang), return_dtype=pl.String)
+          for c, dtype in frame.schema.items() if dtype.is_integer() and c not in IDS),
+        *(pl.col(c).map_elements(lambda v: formats.datetime_short(v, lang), return_dtype=pl.String)
+          for c, dtype in frame.schema.items() if isinstance(dtype, pl.Datetime)),
+    ).with_columns(pl.col(pl.String).fill_null("–"))
+    return words.with_column_labels(shown, lang)
 
 
 def inert_text(frame: pl.DataFrame) -> pl.DataFrame:

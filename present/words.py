@@ -35,6 +35,18 @@ CODE_LABELS: dict[str, tuple[str, str]] = {
     "incomplete_documents": ("Dokumen tidak lengkap", "Incomplete documents"),
     "employer_arrears": ("Tunggakan iuran perusahaan", "Employer arrears"),
     "data_mismatch": ("Data tidak cocok", "Data mismatch"), "other": ("Lainnya", "Other"),
+    # quarantine reasons (etl.validate.REASONS says what each means)
+    "missing_required": ("Wajib diisi, kosong", "Required, empty"), "bad_timestamp": ("Waktu tidak valid", "Bad timestamp"),
+    "bad_code": ("Kode tidak dikenal", "Unknown code"), "bad_number": ("Angka tidak valid", "Bad number"),
+    "bad_boolean": ("Ya/tidak tidak valid", "Bad yes/no"), "bad_time": ("Jam tidak valid", "Bad time of day"),
+    "unknown_branch": ("Cabang tidak dikenal", "Unknown branch"),
+    "out_of_scope": ("Di luar wilayah pengunggah", "Outside the uploader's region"),
+    "branch_changed": ("Cabang berubah untuk id yang sama", "Branch changed for the same id"),
+    "numeric_identifier": ("Nomor identitas tersimpan sebagai angka", "Identifier stored as a number"),
+    "status_mismatch": ("Status tidak cocok dengan waktu", "Status does not match its times"),
+    "time_order": ("Urutan waktu terbalik", "Times out of order"), "duplicate_id": ("Id ganda", "Duplicate id"),
+    "control_character": ("Karakter kontrol", "Control character"), "too_long": ("Terlalu panjang", "Too long"),
+    "formula_text": ("Teks seperti rumus", "Formula-like text"), "markup_text": ("Nama berisi markup", "Markup in a name"),
     # complaint channels
     "walk_in": ("Datang langsung", "Walk-in"), "call_center": ("Call center 175", "Call centre 175"),
     "email": ("Email", "Email"), "social_media": ("Media sosial", "Social media"),

@@ -42,3 +42,14 @@ def test_axis_numbers_group_thousands_unless_the_chart_names_its_format():
     share = go.Figure(go.Scatter(x=[1, 2], y=[0.5, 0.9]))
     share.update_yaxes(tickformat=".1%")
     assert layout(share, "en").layout.yaxis.tickformat == ".1%"
+
+
+def test_the_etl_s_own_tables_read_as_words_and_grouped_numbers():
+    from present.tables import readable
+    frame = pl.DataFrame({"batch_id": [157], "source": ["queue_tickets"], "status": ["loaded"], "rows_read": [12247],
+                          "finished_at": [dt.datetime(2026, 11, 17, 6, 0)], "message": [None], "reason": ["time_order"]},
+                         schema_overrides={"message": pl.String})
+    assert readable(frame, "id").row(0, named=True) == {
+        "Batch": 157, "Sumber": "Tiket antrean", "Status": "Dimuat", "Baris dibaca": "12.247",
+        "Selesai": "17 Nov 2026 06.00", "Pesan": "–", "Alasan": "Urutan waktu terbalik"}
+    assert readable(frame, "en").row(0, named=True)["Rows read"] == "12,247"
