@@ -41,11 +41,11 @@ def uploading(raw_dir, sqlite_engine, tmp_path, monkeypatch):
     monkeypatch.setattr(session, "clear_caches", lambda: None)
     seen: dict[str, int] = {}
 
-    def run_and_look(folder, engine, progress):
+    def run_and_look(folder, engine, progress, **who):
         # While the ETL reads them: the folder and every file in it are this user's only.
         seen["folder"] = mode(folder)
         seen.update({p.name: mode(p) for p in folder.iterdir()})
-        return run_etl(folder, engine, progress=progress, secret=TEST_SECRET)
+        return run_etl(folder, engine, progress=progress, secret=TEST_SECRET, **who)
 
     monkeypatch.setattr(commands, "run_etl", run_and_look)
     return uploads, seen
