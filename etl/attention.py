@@ -23,7 +23,7 @@ ATTENTION_SCHEMA = {
 }
 
 
-def attention(now: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame:
+def attention(now: pl.DataFrame, history: pl.DataFrame, funnels: dict[str, pl.DataFrame] | None = None) -> pl.DataFrame:
     """Branch KPIs the meeting must discuss this period, worst first: below target and significantly worse
     than the region or than the branch's own usual level.
 
@@ -37,12 +37,14 @@ def attention(now: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame:
     a verdict counts here only when it also holds the 1 % false discovery rate the brief holds (`changes`):
     one rule for news across the region. No week-on-week step is needed: a slide that has run for six weeks
     stays on the list until it is fixed. `streak` counts the periods missed in a row; `strength` orders the
-    list: both verdicts before one, then the stronger evidence (in standard deviations).
+    list: both verdicts before one, then the stronger evidence (in standard deviations). `funnels` are the
+    period's `funnel_kpi` frames per rate KPI when the caller has them already (`period_funnels`).
     """
     branches = now.filter((pl.col("level") == "branch") & (pl.col("kpi") != COMPLIANCE_INDEX))
     if branches.is_empty():
         return pl.DataFrame(schema=ATTENTION_SCHEMA)
-    peers = pl.concat([_funnel_tail(funnel_kpi(branches, kpi), kpi) for kpi in FUNNEL_KPIS])
+    funnels = funnels if funnels is not None else period_funnels(branches)
+    peers = pl.concat([_funnel_tail(funnels[kpi], kpi) for kpi in FUNNEL_KPIS])
     usual = own_past(branches, history)
     tests = pl.concat([peers.select("code", "kpi", pl.lit("found_by_region").alias("test"), "p_value"),
                        usual.select("code", "kpi", pl.lit("found_by_usual").alias("test"), "p_value")])
@@ -65,6 +67,11 @@ def attention(now: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame:
                 + evidence.clip(upper_bound=50))
     return (found.with_columns(strength.alias("strength"))
             .sort("strength", "code", descending=[True, False]).select(list(ATTENTION_SCHEMA)).cast(ATTENTION_SCHEMA))
+
+
+def period_funnels(branches: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """Every rate KPI's funnel over one period's branch rows (the slow part: exact limits per branch)."""
+    return {kpi: funnel_kpi(branches, kpi) for kpi in FUNNEL_KPIS}
 
 
 def _funnel_tail(judged: pl.DataFrame, kpi: str) -> pl.DataFrame:

@@ -53,9 +53,13 @@ def funnel_limits(
 
 
 def _exact_limit(pooled: float, size: np.ndarray, tail: float, model: str) -> np.ndarray:
-    count = binom(size, pooled) if model == "binomial" else poisson(size * pooled)
-    quantile = count.ppf(tail)
-    at, below = count.cdf(quantile), count.cdf(quantile - 1)
+    # The distributions' functions called directly, not frozen: a week's funnels call this some 300 times.
+    if model == "binomial":
+        quantile = binom.ppf(tail, size, pooled)
+        at, below = binom.cdf(quantile, size, pooled), binom.cdf(quantile - 1, size, pooled)
+    else:
+        quantile = poisson.ppf(tail, size * pooled)
+        at, below = poisson.cdf(quantile, size * pooled), poisson.cdf(quantile - 1, size * pooled)
     return (quantile - (at - tail) / (at - below)) / size
 
 

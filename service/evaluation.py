@@ -7,6 +7,7 @@ import polars as pl
 
 from etl import attention as attention_rules
 from etl import evaluation, stats
+from etl.catalogue import COMPLIANCE_INDEX
 from service.access import OutOfScope
 from service.follow_ups import OPEN_STATUSES, follow_up_list
 from service.marts import kpi_values, zone_of
@@ -78,8 +79,8 @@ def _what_changed(r: Reader, granularity: str, region: str, period: dt.date) -> 
                                rows.filter(pl.col("period_start") < starts[-2]))
     # The brief judges a branch against its own past, the funnel against its peers: say the funnel's verdict
     # beside each branch's change, so a "significant" fall that the region's spread explains reads as such.
-    peers = evaluation.verdicts(now.filter(pl.col("level") == "branch")).select(
-        "code", "kpi", pl.col("verdict").alias("versus_region"))
+    peers = pl.concat([judged.select("code", pl.lit(kpi).alias("kpi"), pl.col("verdict").alias("versus_region"))
+                       for kpi, judged in r.cached(_funnels, granularity, region, period).items()]).drop_nulls()
     return found.join(peers, on=["code", "kpi"], how="left").with_columns(
         pl.col("code").replace_strict(branch_names(r), default=pl.col("code")).alias("name"))
 
@@ -109,11 +110,19 @@ def report_card(r: Reader, granularity: str, region: str, period: dt.date, branc
     return r.cached(_report_card, granularity, region, period, branch)
 
 
+def _funnels(r: Reader, granularity: str, region: str, period: dt.date) -> dict[str, pl.DataFrame]:
+    """The period's funnel for every rate KPI, computed once for what changed and what to discuss."""
+    rows = kpi_values(r, granularity, region, period, period).filter(
+        (pl.col("level") == "branch") & (pl.col("kpi") != COMPLIANCE_INDEX))
+    return attention_rules.period_funnels(rows)
+
+
 def _attention(r: Reader, granularity: str, region: str, period: dt.date) -> pl.DataFrame:
     starts = recent_periods(r, granularity, period, stats.BASELINE_PERIODS + evaluation.BASELINE_LAG + 1)
     rows = kpi_values(r, granularity, region, starts[0] if starts else period, period)
     found = attention_rules.attention(rows.filter(pl.col("period_start") == period),
-                                 rows.filter(pl.col("period_start") < period))
+                                      rows.filter(pl.col("period_start") < period),
+                                      r.cached(_funnels, granularity, region, period))
     return found.with_columns(pl.col("code").replace_strict(branch_names(r), default=pl.col("code")).alias("name"))
 
 
