@@ -37,8 +37,8 @@ judged, curve = evaluation.funnel(r, f.granularity, f.region, f.period, funnel_k
 if blocks.has_rows(judged):
     phi = judged["phi"][0]
     if phi > 1:
-        st.caption(t("overdispersed", phi=formats.number(phi, 1, f.lang)))
-    blocks.chart(charts.funnel_plot(judged, curve, funnel_kpi, f.lang), key="funnel")
+        st.caption(t("overdispersed"), help=t("overdispersed_help", phi=formats.number(phi, 1, f.lang)))
+    blocks.chart(charts.funnel_plot(judged, curve, funnel_kpi, f.lang, f.picked), key="funnel")
 
 st.subheader(t("control_heading"))
 names = reference.branch_names(r)

@@ -60,7 +60,7 @@ def comparison(frame: pl.DataFrame, codes: list[str], names: dict[str, str], lan
     return pl.DataFrame({
         words.t("kpi", lang): [words.kpi_label(k, lang) for k in kpis],
         **{names.get(code, code): [shown(code, k) for k in kpis] for code in codes},
-        words.t("target", lang): [formats.kpi_value(targets[k], k, lang) for k in kpis],
+        words.t("target", lang): [formats.target_text(k, targets[k], lang) for k in kpis],
     })
 
 
@@ -125,7 +125,7 @@ def report_card(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
         words.t("kpi", lang): [words.kpi_label(k, lang) for k in frame["kpi"]],
         words.t("value", lang): [f"{ZONE_SYMBOLS[s]} {formats.kpi_value(v, k, lang)}"
                                 for s, v, k in zip(frame["status"], frame["value"], frame["kpi"])],
-        words.t("target", lang): [formats.kpi_value(v, k, lang) for v, k in zip(frame["target"], frame["kpi"])],
+        words.t("target", lang): [formats.target_text(k, v, lang) for v, k in zip(frame["target"], frame["kpi"])],
         words.t("funnel_position", lang): [verdict[v] for v in frame["verdict"]],
         words.t("recent", lang): frame["recent"],
     })

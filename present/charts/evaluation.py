@@ -13,7 +13,8 @@ VERDICT_STYLE = {"worse": (ZONE_COLOURS["red"], "diamond", 16), "better": (ZONE_
                  "consistent": (REGION_COLOUR, "circle", 11)}
 
 
-def funnel_plot(judged: pl.DataFrame, curve: pl.DataFrame, kpi: str, lang: str) -> go.Figure:
+def funnel_plot(judged: pl.DataFrame, curve: pl.DataFrame, kpi: str, lang: str,
+                picked: tuple[str, ...] = ()) -> go.Figure:
     """Branches (rate against cases) inside 95 % and 99.8 % bands around the region; flagged ones called out."""
     figure = go.Figure()
     x = curve["denominator"].to_list()
@@ -30,15 +31,17 @@ def funnel_plot(judged: pl.DataFrame, curve: pl.DataFrame, kpi: str, lang: str) 
         rows = judged.filter(pl.col("verdict") == verdict).sort("denominator")
         if rows.is_empty():
             continue
-        # Neighbours along the x axis take turns above and below their point, so names do not overlap.
+        # Only the flagged (and picked) branches are named on the chart: eleven names crowd into each other;
+        # every point names itself on hover. Neighbours take turns above and below their point.
         positions = ["top center" if i % 2 == 0 else "bottom center" for i in range(rows.height)]
+        names = [n if verdict != "consistent" or c in picked else "" for n, c in zip(rows["name"], rows["code"])]
         hover = [f"<b>{r['name']}</b>: {formats.kpi_value(r['value'], kpi, lang)} "
                  f"({parts_text(r['numerator'], r['denominator'], lang, words.counted(kpi, lang))})<br>"
                  f"{words.t('pooled_rate', lang)}: {formats.kpi_value(pooled, kpi, lang)}<br>"
                  f"{words.t('verdict_' + verdict, lang)}" for r in rows.iter_rows(named=True)]
         figure.add_trace(go.Scatter(
             x=rows["denominator"].to_list(), y=rows["rate"].to_list(), mode="markers+text",
-            text=rows["name"].to_list(), textposition=positions, name=words.t(f"verdict_{verdict}", lang),
+            text=names, textposition=positions, name=words.t(f"verdict_{verdict}", lang),
             marker={"color": colour, "symbol": symbol, "size": size, "line": {"color": "white", "width": 1}},
             textfont={"size": FONT_SIZE - 2 if verdict == "consistent" else FONT_SIZE, "color": colour},
             customdata=hover, hovertemplate="%{customdata}<extra></extra>",

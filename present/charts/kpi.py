@@ -51,7 +51,8 @@ def ranking_bars(frame: pl.DataFrame, green_from: float, yellow_from: float, lan
     ))
     for threshold, zone in ((green_from, "green"), (yellow_from, "yellow")):
         figure.add_vline(x=threshold, line_dash="dot", line_color=ZONE_COLOURS[zone], line_width=2)
-    figure.update_xaxes(range=[0, 125], title=words.kpi_label("sop_compliance_index", lang))
+    # The index runs to 100; the extra room is for the labels outside the bars, not for ticks past 100.
+    figure.update_xaxes(range=[0, 128], tickvals=[0, 20, 40, 60, 80, 100], title=words.kpi_label("sop_compliance_index", lang))
     return layout(figure, lang, height=max(260, 44 * ranked.height + 90))
 
 

@@ -53,3 +53,25 @@ def test_the_etl_s_own_tables_read_as_words_and_grouped_numbers():
         "Batch": 157, "Sumber": "Tiket antrean", "Status": "Dimuat", "Baris dibaca": "12.247",
         "Selesai": "17 Nov 2026 06.00", "Pesan": "–", "Alasan": "Urutan waktu terbalik"}
     assert readable(frame, "en").row(0, named=True)["Rows read"] == "12,247"
+
+
+def test_the_funnel_names_only_the_flagged_and_picked_branches():
+    from present.charts import funnel_plot
+    judged = pl.DataFrame({"code": ["B1", "B2", "B3"], "name": ["Alpha", "Beta", "Gamma"],
+                           "verdict": ["consistent", "worse", "consistent"], "value": [0.9, 0.6, 0.92],
+                           "numerator": [90.0, 60.0, 92.0], "denominator": [100.0, 100.0, 100.0],
+                           "rate": [0.9, 0.6, 0.92], "pooled": [0.81] * 3})
+    curve = pl.DataFrame({"denominator": [10.0, 100.0], **{f"{side}_{level}": [0.5, 0.7] if side == "lower" else
+                                                            [0.95, 0.9] for side in ("lower", "upper")
+                                                            for level in ("95", "998")}})
+    figure = funnel_plot(judged, curve, "wait_within_sop", "id", picked=("B3",))
+    named = {name for trace in figure.data if trace.text for name in trace.text if name}
+    assert named == {"Beta", "Gamma"}  # Alpha is consistent and not picked: on hover only
+
+
+def test_targets_in_tables_say_which_side_meets_them():
+    from present.tables import comparison
+    frame = pl.DataFrame({"code": ["B1", "R"], "kpi": ["wait_p90_min"] * 2, "value": [12.0, 14.0],
+                          "target": [15.0, 15.0], "status": ["green", "green"], "kpi_order": [1, 1]})
+    shown = comparison(frame, ["B1", "R"], {"B1": "Alpha", "R": "Wilayah"}, "id")
+    assert shown["Target"].to_list() == ["≤ 15,0 mnt"]
