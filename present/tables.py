@@ -133,7 +133,8 @@ def report_card(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
 
 def complaint_records(frame: pl.DataFrame, names: dict[str, str], lang: str) -> pl.DataFrame:
     """One row per complaint in words: branch names, labelled codes, dates as people write them, and a reason
-    instead of an empty cell (not answered yet, not resolved yet). Participant ids stay pseudonyms."""
+    instead of an empty cell (not answered yet, not resolved yet). The participant's pseudonym is left out: a hash
+    tells a reader nothing and pushed the table wider than a projector's screen (search still finds it)."""
     def when(moments, missing: str) -> list[str]:
         return [formats.datetime_short(m, lang) if m is not None else words.t(missing, lang) for m in moments]
 
@@ -147,7 +148,6 @@ def complaint_records(frame: pl.DataFrame, names: dict[str, str], lang: str) -> 
         words.t("resolved", lang): when(frame["resolved_at"], "not_resolved_yet"),
         words.t("status", lang): [words.code_label(c, lang) for c in frame["status"]],
         words.t("reopened", lang): [words.t("yes" if r else "no", lang) for r in frame["reopened"]],
-        words.t("participant", lang): frame["participant_id"].fill_null(words.t("not_given", lang)),
     }, schema_overrides={words.t("complaint_id", lang): pl.String})
 
 
