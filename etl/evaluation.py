@@ -23,12 +23,26 @@ SIGNIFICANCE = 0.01  # 99 % (spec: "What changed"), held as a false discovery ra
 # The smallest change a regional head would act on, per unit; smaller significant changes are left out.
 MATERIAL = {"share": 0.05, "ratio": 0.05, "per_1000": 2.0, "minutes": 3.0, "working_days": 1.0, "count": 3.0}
 BRIEF_LENGTH = 10
+ATTAINMENT_CAP = 1.5  # a sparkline's ceiling: far better than target reads as "well above", not as a spike
 BASELINE_LAG = 4
 CHANGE_SCHEMA = {
     "level": pl.String, "code": pl.String, "kpi": pl.String, "before": pl.Float64, "value": pl.Float64,
     "target": pl.Float64, "meets_target": pl.Boolean, "direction": pl.String, "p_value": pl.Float64,
     "streak": pl.Int64, "branches_alike": pl.Int64, "importance": pl.Float64,
 }
+
+
+def target_attainment() -> pl.Expr:
+    """Each mart row's value against its target, as a share where 1 is the target and more is better whatever
+    the KPI's direction (value/target, or target/value for lower-is-better), between 0 and ATTAINMENT_CAP.
+
+    One scale for every KPI, so that a report card's sparklines compare: a line under 1 misses its target."""
+    higher = pl.col("kpi").replace_strict({k.id: k.higher_is_better for k in KPIS}, return_dtype=pl.Boolean)
+    value, target = pl.col("value"), pl.col("target")
+    better_part, worse_part = pl.when(higher).then(value).otherwise(target), pl.when(higher).then(target).otherwise(value)
+    ratio = (pl.when(worse_part == 0).then(pl.when(better_part >= 0).then(ATTAINMENT_CAP))
+             .otherwise(better_part / worse_part))
+    return ratio.clip(0, ATTAINMENT_CAP)
 
 
 def funnel_kpi(rows: pl.DataFrame, kpi: str) -> pl.DataFrame:

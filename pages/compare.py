@@ -36,10 +36,12 @@ if blocks.has_rows(histogram.filter(pl.col("tickets") > 0)):
     blocks.chart(charts.wait_histogram(histogram, names, session.sop().wait_minutes, f.lang), key="wait_histogram")
 
 st.subheader(t("wait_heatmap"))
+grids = {code: queue.hour_weekday(r, (code,), f.period, f.granularity) for code in picked}
+top = charts.shared_top(list(grids.values()), "wait_min_mean")
 for column, code in zip(st.columns(len(picked)), picked):
     with column:
         st.markdown(f"**{blocks.plain(names.get(code, code))}**")
-        grid = queue.hour_weekday(r, (code,), f.period, f.granularity)
+        grid = grids[code]
         if blocks.has_rows(grid):
-            blocks.chart(charts.hour_weekday_heatmap(grid, "wait_min_mean", t("minutes"), 0, f.lang),
+            blocks.chart(charts.hour_weekday_heatmap(grid, "wait_min_mean", t("minutes"), 0, f.lang, top),
                          key=f"wait_heatmap_{code}")

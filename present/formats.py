@@ -16,7 +16,8 @@ _WEEKDAYS = {"id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Mingg
              "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
 _SWAP_SEPARATORS = str.maketrans(",.", ".,")
 _RUPIAH_SCALES = ((1e12, "T", "tn"), (1e9, "M", "bn"), (1e6, "jt", "m"), (1e3, "rb", "k"))
-_UNIT_SUFFIX = {"minutes": (" mnt", " min"), "working_days": (" hari", " days"), "per_1000": (" ‰", " ‰")}
+# A rate per 1.000 carries no sign of its own: every label that shows one already says "per 1.000".
+_UNIT_SUFFIX = {"minutes": (" mnt", " min"), "working_days": (" hari", " days"), "per_1000": ("", "")}
 
 
 def number(value: float | None, decimals: int = 1, lang: str | None = None) -> str:
@@ -38,6 +39,11 @@ def rupiah(value: float | None, lang: str | None = None) -> str:
     return f"Rp{number(value, 0, lang)}"
 
 
+def percent(share: float | None, decimals: int = 1, lang: str | None = None) -> str:
+    """`90,1%`: the sign attached in both languages (as PUEBI writes it), like plotly's `%` axis format."""
+    return "–" if share is None else number(share * 100, decimals, lang) + "%"
+
+
 def kpi_value(value: float | None, kpi: str, lang: str | None = None) -> str:
     """A KPI value in its unit: shares as percentages, minutes and days with their unit."""
     if value is None:
@@ -45,12 +51,23 @@ def kpi_value(value: float | None, kpi: str, lang: str | None = None) -> str:
     lang = lang or current_language()
     unit = KPI_BY_ID[kpi].unit
     if unit == "share":
-        return number(value * 100, 1, lang) + (" %" if lang == "id" else "%")
+        return percent(value, 1, lang)
     if unit in ("count", "index"):
         return number(value, 0, lang)
     if unit == "ratio":
         return number(value, 2, lang)
     return number(value, 1, lang) + _UNIT_SUFFIX[unit][lang == "en"]
+
+
+def kpi_number(value: float | None, kpi: str, lang: str | None = None) -> str:
+    """A KPI value without its unit word, for a cell whose row or column label names the unit already."""
+    if value is None or KPI_BY_ID[kpi].unit == "share":
+        return kpi_value(value, kpi, lang)
+    return kpi_value(value, kpi, lang).removesuffix(_UNIT_SUFFIX.get(KPI_BY_ID[kpi].unit, ("", ""))[lang_of(lang) == "en"])
+
+
+def lang_of(lang: str | None) -> str:
+    return lang or current_language()
 
 
 def kpi_change(change: float | None, kpi: str, lang: str | None = None) -> str | None:
@@ -125,6 +142,6 @@ def weekday_short(index: int, lang: str | None = None) -> str:
 
 
 def target_text(kpi: str, target: float | None, lang: str | None = None) -> str:
-    """`≥ 90,0 %` / `≤ 15,0 mnt`: the target with the side that meets it."""
+    """`≥ 90,0%` / `≤ 15,0 mnt`: the target with the side that meets it."""
     return f"{'≥' if KPI_BY_ID[kpi].higher_is_better else '≤'} {kpi_value(target, kpi, lang)}"
 

@@ -7,7 +7,7 @@ from present.words import current_language, kpi_label, t
 
 
 def change_sentence(row: dict, granularity: str, lang: str | None = None) -> str:
-    """`Serang: Tunggu ≤ 15 menit turun dari 91,0 % ke 72,0 % (signifikan), 3 minggu berturut-turut di bawah target`."""
+    """`Serang: Tunggu ≤ 15 menit turun dari 91,0% ke 72,0% (signifikan), 3 minggu berturut-turut di bawah target`."""
     lang = lang or current_language()
     kpi, english = row["kpi"], lang == "en"
     went = ("rose" if english else "naik") if row["value"] > row["before"] else ("fell" if english else "turun")
@@ -31,7 +31,7 @@ def change_sentence(row: dict, granularity: str, lang: str | None = None) -> str
 
 
 def recovery_text(row: dict, lang: str | None = None) -> str:
-    """`✓ target tercapai 2 dari 3 minggu sejak diangkat; terakhir 91,2 %`; a dash for a topic without a KPI."""
+    """`✓ target tercapai 2 dari 3 minggu sejak diangkat; terakhir 91,2%`; a dash for a topic without a KPI."""
     if row.get("kpi") is None:
         return "–"
     if row.get("weeks_since") is None:
@@ -43,8 +43,8 @@ def recovery_text(row: dict, lang: str | None = None) -> str:
 
 
 def attention_sentence(row: dict, granularity: str, lang: str | None = None) -> str:
-    """`KC Tangerang Cikokol: Tunggu ≤ 15 menit 46,3 % (target ≥ 90,0 %), lebih buruk dari wilayah (86,8 %) dan
-    dari biasanya (91,2 %), 6 minggu berturut-turut di bawah target. Janji #3 (Kakanwil, Mg 45): jatuh tempo …`."""
+    """`KC Tangerang Cikokol: Tunggu ≤ 15 menit 46,3% (target ≥ 90,0%), lebih buruk dari wilayah (86,8%) dan
+    dari biasanya (91,2%), 6 minggu berturut-turut di bawah target. Janji #3 (Kakanwil, Mg 45): jatuh tempo …`."""
     lang = lang or current_language()
     kpi, english = row["kpi"], lang == "en"
     text = f"{row['name']}: {kpi_label(kpi, lang)} {kpi_value(row['value'], kpi, lang)} " \

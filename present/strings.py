@@ -156,7 +156,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "discuss": ("Perlu dibahas", "To discuss"),
     "discuss_none": ("Tidak ada cabang yang nyata lebih buruk dari wilayah atau dari biasanya.",
                      "No branch is really worse than the region or than usual."),
-    "discuss_note": ("Cabang yang di bawah target dan nyata lebih buruk dari wilayah (di luar batas corong 99,8 %) "
+    "discuss_note": ("Cabang yang di bawah target dan nyata lebih buruk dari wilayah (di luar batas corong 99,8%) "
                      "atau dari biasanya (di luar batas bagan kendali, dua periode berturut-turut di bawah target); "
                      "yang terparah lebih dulu.",
                      "Branches below target and really worse than the region (outside the 99.8% funnel limit) or "
@@ -233,18 +233,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "what_changed": ("Apa yang berubah", "What changed"),
     "nothing_changed": ("Tidak ada perubahan yang signifikan dan berarti dibanding periode sebelumnya.",
                         "No change that is both significant and material against the previous period."),
-    "what_changed_note": ("Hanya perubahan yang signifikan secara statistik (tingkat penemuan palsu 1 %) dan cukup "
+    "what_changed_note": ("Hanya perubahan yang signifikan secara statistik (tingkat penemuan palsu 1%) dan cukup "
                           "besar untuk ditindaklanjuti; naik-turun biasa tidak ditampilkan.",
-                          "Only changes that are statistically significant (1 % false discovery rate) and large "
+                          "Only changes that are statistically significant (1% false discovery rate) and large "
                           "enough to act on; ordinary ups and downs are left out."),
     # evaluation
     "evaluation_question": ("Perbedaan mana yang nyata pada {period}?", "Which differences are real in {period}?"),
     "evaluation_note": ("Cabang di dalam corong **konsisten dengan wilayah**: selisihnya masih dalam batas kebetulan. "
                         "Zona merah saja bukan vonis; yang perlu ditindaklanjuti adalah cabang yang **signifikan lebih "
-                        "buruk** (di luar batas 99,8 %).",
+                        "buruk** (di luar batas 99,8%).",
                         "A branch inside the funnel is **consistent with the region**: its difference is within chance. "
                         "A red zone alone is not a verdict; act on branches that are **significantly worse** (outside "
-                        "the 99.8 % limit)."),
+                        "the 99.8% limit)."),
     "league_title": ("Klasemen cabang", "League table"),
     "league_hint": ("Pilih baris untuk melihat grafik kendali cabang itu di bawah atau membuat tindak lanjut.",
                     "Select a row to see that branch's control chart below or to create a follow-up."),
@@ -259,8 +259,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "funnel_kpi": ("Indikator untuk diagram corong", "KPI for the funnel plot"),
     "funnel_x": ("Banyaknya", "How many"),
     "pooled_rate": ("Rata-rata wilayah", "Region (pooled)"),
-    "limit_95": ("Batas 95 %", "95 % limits"),
-    "limit_998": ("Batas 99,8 %", "99.8 % limits"),
+    "limit_95": ("Batas 95%", "95% limits"),
+    "limit_998": ("Batas 99,8%", "99.8% limits"),
     "verdict_worse": ("signifikan lebih buruk", "significantly worse"),
     "verdict_better": ("signifikan lebih baik", "significantly better"),
     "verdict_consistent": ("konsisten dengan wilayah", "consistent with the region"),
@@ -286,6 +286,10 @@ STRINGS: dict[str, tuple[str, str]] = {
                              "{branch} in {period}: where does it stand, and why?"),
     "funnel_position": ("Posisi di corong", "Funnel position"),
     "recent": ("12 periode terakhir", "Last 12 periods"),
+    "recent_help": ("Nilai terhadap target, satu skala untuk semua KPI: 1 = tepat target, di atas 1 lebih baik, "
+                    "di bawah 1 meleset (dibatasi 1,5). Hijau bila membaik dalam 12 periode, merah bila memburuk.",
+                    "Value against target, one scale for every KPI: 1 = on target, above 1 better, below 1 missed "
+                    "(capped at 1.5). Green when it improved over the 12 periods, red when it worsened."),
     "open_follow_ups": ("Tindak lanjut terbuka", "Open follow-ups"),
     # trends
     "trends_question": ("Bagaimana indikator ini bergerak dari waktu ke waktu?", "How does this KPI move over time?"),

@@ -216,7 +216,7 @@ def _funnel(pack: Pack) -> str:
 
 
 def _funnel_range(pack: Pack) -> list[float]:
-    """A y range around the branches and the 99.8 % band where branches are, not the band's empty mouth."""
+    """A y range around the branches and the 99.8% band where branches are, not the band's empty mouth."""
     judged, curve = pack.funnel, pack.funnel_curve
     smallest = judged["denominator"].min()
     band = curve.filter(curve["denominator"] >= smallest)

@@ -24,7 +24,7 @@ from report.content import Pack, filter_lines, s
 
 FILLS = {"green": ("#C6EFCE", "#006100"), "yellow": ("#FFEB9C", "#7A4A00"), "red": ("#FFC7CE", "#9C0006")}
 UNIT_FORMATS = {"share": "0.0%", "ratio": "0.00", "count": "0", "index": "0.0"}
-UNIT_SUFFIX = {"minutes": ("mnt", "min"), "working_days": ("hari", "days"), "per_1000": ("‰", "‰")}
+UNIT_SUFFIX = {"minutes": ("mnt", "min"), "working_days": ("hari", "days"), "per_1000": ("", "")}
 HEADER = {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#1F3864", "font_color": "#FFFFFF"}
 TITLE = {"bold": True, "font_size": 16}
 TABLE_STYLE = "Table Style Light 1"

@@ -97,7 +97,7 @@ def _report_card(r: Reader, granularity: str, region: str, period: dt.date, bran
     now = rows.filter(pl.col("period_start") == period)
     verdicts = evaluation.verdicts(now.filter(pl.col("level") == "branch")).filter(pl.col("code") == branch)
     recent = rows.filter(pl.col("code") == branch).group_by("kpi").agg(
-        pl.col("value").sort_by("period_start").alias("recent"))
+        evaluation.target_attainment().sort_by("period_start").alias("recent"))
     return (now.filter(pl.col("code") == branch)
             .join(verdicts.select("kpi", "verdict"), on="kpi", how="left")
             .join(recent, on="kpi", how="left")
@@ -105,7 +105,8 @@ def _report_card(r: Reader, granularity: str, region: str, period: dt.date, bran
 
 
 def report_card(r: Reader, granularity: str, region: str, period: dt.date, branch: str) -> pl.DataFrame:
-    """Every KPI of one branch in the period: value, target, status, funnel verdict and the recent values."""
+    """Every KPI of one branch in the period: value, target, status, funnel verdict and `recent`, the recent
+    periods' attainment of target (1 = on target, higher is better; etl.evaluation.target_attainment)."""
     _require_branch(r, region, branch)
     return r.cached(_report_card, granularity, region, period, branch)
 

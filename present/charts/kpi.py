@@ -27,7 +27,8 @@ def zone_strip(frame: pl.DataFrame, granularity: str, lang: str) -> go.Figure:
         text.append([ZONE_SYMBOLS[cell[(name, c)]["zone"]]
                      + (f" {formats.number(cell[(name, c)]['value'], 0, lang)}" if with_value else "") for c in columns])
         hover.append([f"{name} · {formats.period_label(c, granularity, lang)}<br>"
-                      f"{words.kpi_label('sop_compliance_index', lang)}: {formats.number(cell[(name, c)]['value'], 1, lang)}"
+                      f"{words.kpi_label('sop_compliance_index', lang)}: "
+                      f"{formats.kpi_value(cell[(name, c)]['value'], 'sop_compliance_index', lang)}"
                       f"<br>{words.t('zone', lang)}: {zone_label(cell[(name, c)]['zone'], lang)}" for c in columns])
     figure = go.Figure(go.Heatmap(
         z=z, x=[formats.period_short(c, granularity, lang) for c in columns], y=rows, text=text, customdata=hover,
@@ -47,7 +48,7 @@ def ranking_bars(frame: pl.DataFrame, green_from: float, yellow_from: float, lan
         marker_color=[ZONE_COLOURS[z] for z in ranked["zone"]],
         text=[f"{formats.number(v, 0, lang)} · {zone_label(z, lang)}" for v, z in zip(ranked["value"], ranked["zone"])],
         textposition="outside", customdata=ranked["branch_code"].to_list(),
-        hovertemplate="%{y}: %{x:.1f}<extra></extra>",
+        hovertemplate="%{y}: %{x:.0f}<extra></extra>",
     ))
     for threshold, zone in ((green_from, "green"), (yellow_from, "yellow")):
         figure.add_vline(x=threshold, line_dash="dot", line_color=ZONE_COLOURS[zone], line_width=2)
@@ -68,17 +69,19 @@ def kpi_heatmap(frame: pl.DataFrame, lang: str) -> go.Figure:
             r = cell.get((name, kpi))
             status = r["status"] if r else "none"
             row_z.append(zone_code(status))
-            row_text.append(f"{ZONE_SYMBOLS[status]} {formats.kpi_value(r['value'], kpi, lang)}" if r else "–")
+            # The row label names the unit; the cell keeps only the number, so it fits a projector's column.
+            row_text.append(f"{ZONE_SYMBOLS[status]} {formats.kpi_number(r['value'], kpi, lang)}" if r else "–")
             row_hover.append(_cell_hover(name, kpi, r, lang))
         z.append(row_z), text.append(row_text), hover.append(row_hover)
     figure = go.Figure(go.Heatmap(
-        z=z, x=[wrap(name, 14) for name in names], y=[words.kpi_label(k, lang) for k in kpis], text=text,
+        z=z, x=[wrap(name, 10) for name in names], y=[words.kpi_label(k, lang) for k in kpis], text=text,
         customdata=hover, texttemplate="%{text}", hovertemplate="%{customdata}<extra></extra>",
         colorscale=zone_scale(), zmin=0, zmax=len(ZONE_ORDER), showscale=False, xgap=2, ygap=2,
-        textfont={"size": 14, "color": "black"},
+        textfont={"size": 14 if len(names) <= 8 else 12, "color": "black"},
     ))
     figure.update_yaxes(autorange="reversed", type="category")
-    figure.update_xaxes(side="top", type="category")
+    # Names stacked on lines, never rotated: a rotated, wrapped name reads as two branches.
+    figure.update_xaxes(side="top", type="category", tickangle=0, tickfont={"size": 12})
     return layout(figure, lang, height=36 * len(kpis) + 140)
 
 

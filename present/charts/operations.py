@@ -8,12 +8,14 @@ from plotly.subplots import make_subplots
 from present import formats, words
 from present.charts.style import (
     FONT_SIZE, REGION_COLOUR, SERIES_COLOURS, TARGET_COLOUR, ZONE_COLOURS, ZONE_ORDER, ZONE_SYMBOLS, layout, parts_text,
-    period_ticks, zone_code, zone_scale,
+    period_ticks, whole_number_ticks, zone_code, zone_scale,
 )
 
 
-def hour_weekday_heatmap(frame: pl.DataFrame, value: str, value_label: str, decimals: int, lang: str) -> go.Figure:
-    """Weekday × hour-of-day grid of `value`, labelled in each cell."""
+def hour_weekday_heatmap(frame: pl.DataFrame, value: str, value_label: str, decimals: int, lang: str,
+                         top: float | None = None) -> go.Figure:
+    """Weekday × hour-of-day grid of `value`, labelled in each cell. Grids shown side by side pass the same `top`
+    (shared_top) so that one colour means one value in all of them."""
     hours = list(range(int(frame["hour"].min()), int(frame["hour"].max()) + 1)) if frame.height else []
     days = sorted(frame["weekday"].unique().to_list())
     cell = {(r["weekday"], r["hour"]): r[value] for r in frame.iter_rows(named=True)}
@@ -21,12 +23,18 @@ def hour_weekday_heatmap(frame: pl.DataFrame, value: str, value_label: str, deci
     text = [[formats.number(v, decimals, lang) if v is not None else "" for v in row] for row in z]
     figure = go.Figure(go.Heatmap(
         z=z, x=[f"{h:02d}" for h in hours], y=[formats.weekday_short(d, lang) for d in days], text=text,
-        texttemplate="%{text}", colorscale="Cividis", colorbar={"title": {"text": value_label}},
+        texttemplate="%{text}", colorscale="Cividis", colorbar={"title": {"text": value_label}}, zmin=0, zmax=top,
         hovertemplate=f"%{{y}} %{{x}}:00<br>{value_label}: %{{text}}<extra></extra>", xgap=1, ygap=1,
     ))
     figure.update_yaxes(autorange="reversed", type="category")
     figure.update_xaxes(title=words.t("hour", lang), type="category")
     return layout(figure, lang, height=360)
+
+
+def shared_top(frames: list[pl.DataFrame], value: str) -> float | None:
+    """The largest `value` over several grids: the top of their common colour scale."""
+    tops = [f[value].max() for f in frames if f.height]
+    return max((t for t in tops if t is not None), default=None)
 
 
 def wait_histogram(frame: pl.DataFrame, names: dict[str, str], wait_limit: float, lang: str) -> go.Figure:
@@ -60,7 +68,7 @@ def staffing_bars(frame: pl.DataFrame, lang: str) -> go.Figure:
                marker_color=REGION_COLOUR, text=frame["counters"].to_list(), textposition="outside"),
         go.Bar(x=names, y=frame["active_mean"].to_list(), name=words.t("counters_active", lang),
                marker_color=SERIES_COLOURS[0],
-               text=[f"{formats.number(s * 100, 0, lang)} %" if s is not None else "–" for s in share],
+               text=[f"{formats.percent(s, 0, lang)}" if s is not None else "–" for s in share],
                textposition="outside", textfont={"size": FONT_SIZE - 2},
                customdata=frame.select("busy_hours", "busy_hours_empty").rows(),
                hovertemplate="%{x}: %{y:.1f}<br>%{customdata[0]} h · ✗ %{customdata[1]}<extra></extra>"),
@@ -91,17 +99,31 @@ def transfer_sankey(frame: pl.DataFrame, lang: str) -> go.Figure:
     for step, source, target in frame.select("step", "source", "target").iter_rows():
         nodes.setdefault((step, source), len(nodes))
         nodes.setdefault((step + 1, target), len(nodes))
-    labels = [f"{step + 1}. {words.code_label(desk, lang)}" for step, desk in nodes]
+    # A node's count is the larger of what flows in and out (a first desk has no inflow, a last no outflow).
+    inflow = {(s + 1, b): v for s, b, v in frame.group_by("step", "target").agg(pl.col("visits").sum()).iter_rows()}
+    outflow = {(s, a): v for s, a, v in frame.group_by("step", "source").agg(pl.col("visits").sum()).iter_rows()}
+    counts = {node: max(inflow.get(node, 0), outflow.get(node, 0)) for node in nodes}
+    labels = [f"{step + 1}. {words.code_label(desk, lang)} ({formats.number(counts[(step, desk)], 0, lang)})"
+              for step, desk in nodes]
     desks = sorted({desk for _, desk in nodes})
+    colour = {desk: SERIES_COLOURS[desks.index(desk) % len(SERIES_COLOURS)] for desk in desks}
     figure = go.Figure(go.Sankey(
-        node={"label": labels, "pad": 18, "thickness": 18,
-              "color": [SERIES_COLOURS[desks.index(desk) % len(SERIES_COLOURS)] for _, desk in nodes]},
+        node={"label": labels, "pad": 18, "thickness": 18, "color": [colour[desk] for _, desk in nodes],
+              "hovertemplate": "%{label}<extra></extra>"},
         link={"source": [nodes[(s, a)] for s, a in frame.select("step", "source").iter_rows()],
               "target": [nodes[(s + 1, b)] for s, b in frame.select("step", "target").iter_rows()],
-              "value": frame["visits"].to_list(), "color": "rgba(127, 127, 127, 0.3)"},
+              "value": frame["visits"].to_list(), "color": [_translucent(colour[a]) for a in frame["source"]],
+              "customdata": [formats.number(v, 0, lang) for v in frame["visits"]],
+              "hovertemplate": f"%{{source.label}} → %{{target.label}}: %{{customdata}} {words.t('visits', lang)}"
+                               "<extra></extra>"},
         textfont={"size": FONT_SIZE, "shadow": "none"},
     ))
     return layout(figure, lang, height=460)
+
+
+def _translucent(hex_colour: str, alpha: float = 0.45) -> str:
+    red, green, blue = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red}, {green}, {blue}, {alpha})"
 
 
 def pareto(frame: pl.DataFrame, column: str, lang: str) -> go.Figure:
@@ -115,6 +137,7 @@ def pareto(frame: pl.DataFrame, column: str, lang: str) -> go.Figure:
                      secondary_y=True)
     figure.update_yaxes(tickformat=".0%", range=[0, 1.05], dtick=0.25, secondary_y=True, showgrid=False)
     figure.update_yaxes(title=words.t("count", lang), secondary_y=False)
+    whole_number_ticks(figure, frame["count"].to_list(), secondary_y=False)
     return layout(figure, lang, height=420)
 
 
@@ -129,7 +152,8 @@ def counts_over_time(frame: pl.DataFrame, group: str, granularity: str, lang: st
             name=words.code_label(value, lang),
             line={"width": 5 if emphasised else 2, "color": SERIES_COLOURS[i % len(SERIES_COLOURS)]},
         ))
-    figure.update_yaxes(title=words.t("count", lang), rangemode="tozero", tickformat=",d")
+    figure.update_yaxes(title=words.t("count", lang))
+    whole_number_ticks(figure, frame["count"].to_list())
     period_ticks(figure, frame["period_start"].unique().sort().to_list(), granularity, lang)
     return layout(figure, lang, height=420)
 
@@ -147,7 +171,7 @@ def sla_grid(frame: pl.DataFrame, target: float, lang: str) -> go.Figure:
             status = "none" if r is None else "green" if r["share"] >= target else "red"
             row_z.append(zone_code(status))
             row_text.append("–" if r is None else
-                            f"{ZONE_SYMBOLS[status]} {formats.number(r['share'] * 100, 1, lang)} %<br>"
+                            f"{ZONE_SYMBOLS[status]} {formats.percent(r['share'], 1, lang)}<br>"
                             f"{parts_text(r['within_sla'], r['paid'], lang, words.t('claims_counted', lang))}")
         z.append(row_z), text.append(row_text)
     figure = go.Figure(go.Heatmap(
@@ -172,6 +196,7 @@ def processing_bars(frame: pl.DataFrame, lang: str) -> go.Figure:
     figure.update_layout(barmode="stack")
     figure.update_xaxes(title=words.t("working_days", lang), dtick=1)
     figure.update_yaxes(title=words.t("claims", lang))
+    whole_number_ticks(figure, [*within["claims"], *over["claims"]])
     return layout(figure, lang, height=400)
 
 
@@ -187,6 +212,7 @@ def age_bars(frame: pl.DataFrame, lang: str) -> go.Figure:
     figure.update_xaxes(title=words.t("age_working_days", lang), type="category",
                         categoryorder="array", categoryarray=frame.sort("bucket_order")["bucket"].unique(maintain_order=True).to_list())
     figure.update_yaxes(title=words.t("count", lang))
+    whole_number_ticks(figure, frame.group_by("bucket").agg(pl.col("count").sum())["count"].to_list())
     return layout(figure, lang, height=380)
 
 
@@ -216,4 +242,5 @@ def volume_bars(frame: pl.DataFrame, lang: str, shown: int = 5) -> go.Figure:
     figure.update_layout(barmode="stack")
     figure.update_xaxes(categoryorder="array", categoryarray=[words.code_label(c, lang) for c in channels["channel"]])
     figure.update_yaxes(title=words.t("complaints", lang))
+    whole_number_ticks(figure, channels["count"].to_list())
     return layout(figure, lang, height=420)

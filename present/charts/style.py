@@ -47,6 +47,13 @@ def _plain_numbers(axis) -> bool:
     return axis.tickformat is None and axis.type in (None, "-", "linear") and axis.tickvals is None
 
 
+def whole_number_ticks(figure: go.Figure, values, **axis) -> None:
+    """Counts never get a tick at 0,5: below 7 every whole number is a tick, above that plotly's own steps
+    are whole already. `axis` selects the y axis (e.g. secondary_y=False)."""
+    top = max((v for v in values if v is not None), default=0)
+    figure.update_yaxes(tickformat=",d", rangemode="tozero", **({"dtick": 1} if top < 7 else {}), **axis)
+
+
 def zone_scale() -> list:
     """A discrete colour scale for zone codes 0..3 (none, red, yellow, green)."""
     steps = len(ZONE_ORDER)

@@ -43,7 +43,7 @@ def test_headline_has_the_previous_value_and_the_change(r):
     assert wait["previous"] == pytest.approx(177 / 210)
     assert wait["change"] == pytest.approx(252 / 300 - 177 / 210)
     assert (wait["numerator"], wait["denominator"]) == (252, 300)
-    assert wait["status"] == "red"  # misses the 90 % target
+    assert wait["status"] == "red"  # misses the 90% target
     assert tiles["sop_compliance_index"]["status"] == "yellow"  # 67.5 is in 60..85
 
 
@@ -129,7 +129,7 @@ def test_number_formats(lang, expected):
 def test_rupiah_and_kpi_formats():
     assert formats.rupiah(1_200_000, "id") == "Rp1,2 jt"
     assert formats.rupiah(1_200_000, "en") == "Rp1.2 m"
-    assert formats.kpi_value(0.905, "wait_within_sop", "id") == "90,5 %"
+    assert formats.kpi_value(0.905, "wait_within_sop", "id") == "90,5%"
     assert formats.kpi_value(0.905, "wait_within_sop", "en") == "90.5%"
     assert formats.kpi_change(-0.012, "wait_within_sop", "id") == "-1,2 poin"
     assert formats.date_long(dt.date(2026, 11, 15), "id") == "Minggu, 15 Nov 2026"
@@ -156,7 +156,7 @@ def test_league_ranks_branches_with_changes_and_funnel_flags(r):
 
 
 def test_funnel_judges_each_branch_against_the_pooled_rate(r):
-    """Week 3: B1 182/200, B2 70/100, pooled 252/300 = 84 %; B2 lies below the 99.8 % limit at n = 100."""
+    """Week 3: B1 182/200, B2 70/100, pooled 252/300 = 84%; B2 lies below the 99.8% limit at n = 100."""
     judged, curve = evaluation.funnel(r, "week", "R01", WEEK_3, "wait_within_sop")
     assert dict(judged.select("code", "verdict").iter_rows()) == {"B1": "consistent", "B2": "worse"}
     assert judged["pooled"][0] == pytest.approx(0.84)
@@ -200,16 +200,16 @@ def history_r(request, tmp_path) -> Reader:
     (50, [("B2", "wait_within_sop", "worse")]),
 ], indirect=["history_r"], ids=["chance", "clear"])
 def test_what_changed_leaves_out_what_chance_explains(history_r, reported):
-    """Beta's 91 → 80 of 100 tickets is material (11 points, and now below the 90 % target), and there are weeks
-    enough to judge it by; but against weeks that swing between 88 and 92 it has p ≈ 0.017: significant at 95 %,
-    not at the 99 % the spec asks. 91 → 50 on the same history is reported, so chance is all that leaves 80 out."""
+    """Beta's 91 → 80 of 100 tickets is material (11 points, and now below the 90% target), and there are weeks
+    enough to judge it by; but against weeks that swing between 88 and 92 it has p ≈ 0.017: significant at 95%,
+    not at the 99% the spec asks. 91 → 50 on the same history is reported, so chance is all that leaves 80 out."""
     found = evaluation.what_changed(history_r, "week", "R01", HISTORY_WEEKS[-1])
     assert found.select("code", "kpi", "direction").rows() == reported
 
 
 @pytest.mark.parametrize(("lang", "streak", "expected"), [
-    ("id", 0, "Beta: Tunggu ≤ 15 menit turun dari 91,0 % ke 72,0 % (signifikan), kini tidak memenuhi target"),
-    ("id", 3, "Beta: Tunggu ≤ 15 menit turun dari 91,0 % ke 72,0 % (signifikan), 3 minggu berturut-turut di bawah "
+    ("id", 0, "Beta: Tunggu ≤ 15 menit turun dari 91,0% ke 72,0% (signifikan), kini tidak memenuhi target"),
+    ("id", 3, "Beta: Tunggu ≤ 15 menit turun dari 91,0% ke 72,0% (signifikan), 3 minggu berturut-turut di bawah "
               "target"),
     ("en", 3, "Beta: Wait ≤ 15 min fell from 91.0% to 72.0% (significant), 3 weeks running below target"),
 ])
@@ -223,4 +223,4 @@ def test_a_shared_change_names_how_many_branches():
     row = {"name": "Kanwil Banten", "kpi": "online_claim_share", "before": 0.65, "value": 0.28,
            "meets_target": False, "streak": 1, "branches_alike": 11}
     assert sentences.change_sentence(row, "week", "id").startswith(
-        "Kanwil Banten: Klaim daring (JMO/Lapak Asik) turun dari 65,0 % ke 28,0 % (signifikan), di 11 cabang")
+        "Kanwil Banten: Klaim daring (JMO/Lapak Asik) turun dari 65,0% ke 28,0% (signifikan), di 11 cabang")

@@ -17,7 +17,7 @@ def listed(frame: pl.DataFrame, week_index: int) -> pl.DataFrame:
 
 
 def test_a_slide_that_runs_for_weeks_is_listed_every_week_without_a_new_step():
-    """B03 falls to 80 %, then stays there: the brief sees one step; the meeting keeps seeing the branch.
+    """B03 falls to 80%, then stays there: the brief sees one step; the meeting keeps seeing the branch.
 
     In its first week only the funnel lists it (one period off target); from the second on, both verdicts."""
     plant = {("B03", week, "wait_within_sop"): 0.80 for week in (12, 13, 14)}
@@ -64,8 +64,8 @@ def test_the_sentence_gives_the_numbers_the_verdicts_and_the_promise():
            "raised_by": "Kakanwil", "raised_period": dt.date(2026, 11, 2), "raised_granularity": "week",
            "due_date": dt.date(2026, 12, 13)}
     assert attention_sentence(row, "week", "id") == (
-        "KC Tangerang Cikokol: Tunggu ≤ 15 menit 46,3 % (≥ 90,0 %), lebih buruk dari wilayah (86,8 %) dan biasanya "
-        "(91,2 %), 6 minggu berturut-turut meleset. Janji #3 sudah dibuat (Kakanwil, Mg 45 · 2–8 Nov 2026), jatuh "
+        "KC Tangerang Cikokol: Tunggu ≤ 15 menit 46,3% (≥ 90,0%), lebih buruk dari wilayah (86,8%) dan biasanya "
+        "(91,2%), 6 minggu berturut-turut meleset. Janji #3 sudah dibuat (Kakanwil, Mg 45 · 2–8 Nov 2026), jatuh "
         "tempo Minggu, 13 Des 2026.")
     alone = {**row, "worse_than_usual": False, "streak": 1, "promise_id": None}
     assert attention_sentence(alone, "week", "en") == (
