@@ -15,7 +15,7 @@ blocks.header("page_data", "data_question")
 st.subheader(t("upload"))
 files = None
 if session.viewer().may_upload:
-    files = st.file_uploader(t("upload_help"), type=uploads.ACCEPTED_TYPES, accept_multiple_files=True, key="upload")
+    files = uploads.picker(t("upload_help"))
 else:
     st.info(t("upload_heads_only"), icon=":material/lock:")
 for message in uploads.oversized(files or []):

@@ -4,27 +4,15 @@ import streamlit as st
 from etl.catalogue import HEADLINE_KPIS
 from present import charts, sentences, tables
 from present.words import t
-from report.content import collect
-from report.pack import file_stem, pack_zip
-from report.pdf import find_chromium
-from report.xlsx import xlsx_bytes
 from service import evaluation, follow_ups, marts, reference
-from ui import blocks, filters, session
+from ui import blocks, filters, pack_download, session
 
 DISCUSS_SHOWN = 6  # what a projected screen holds; the rest one click away
 
 f = filters.current()
 r = session.reader()
 blocks.header("page_weekly" if f.granularity == "week" else "page_monthly", "weekly_question", period=f.period_text)
-if find_chromium():
-    # Built only when clicked: the PDF takes a few seconds in a headless browser.
-    st.download_button(t("meeting_pack"), data=lambda: pack_zip(r, f.granularity, f.region, f.period, f.lang, f.picked),
-                       file_name=f"{file_stem(f.region, f.period, f.granularity)}.zip", mime="application/zip",
-                       icon=":material/picture_as_pdf:", help=t("meeting_pack_help"))
-else:
-    st.download_button(t("meeting_pack_xlsx"), file_name=f"{file_stem(f.region, f.period, f.granularity)}.xlsx",
-                       data=lambda: xlsx_bytes(collect(r, f.granularity, f.region, f.period, f.lang, f.picked)),
-                       icon=":material/table:", help=t("meeting_pack_no_pdf"))
+pack_download.offer(r, f)
 
 st.subheader(t("discuss"))
 discuss = evaluation.attention(r, f.granularity, f.region, f.period, f.picked)

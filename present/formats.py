@@ -61,13 +61,9 @@ def kpi_value(value: float | None, kpi: str, lang: str | None = None) -> str:
 
 def kpi_number(value: float | None, kpi: str, lang: str | None = None) -> str:
     """A KPI value without its unit word, for a cell whose row or column label names the unit already."""
-    if value is None or KPI_BY_ID[kpi].unit == "share":
-        return kpi_value(value, kpi, lang)
-    return kpi_value(value, kpi, lang).removesuffix(_UNIT_SUFFIX.get(KPI_BY_ID[kpi].unit, ("", ""))[lang_of(lang) == "en"])
-
-
-def lang_of(lang: str | None) -> str:
-    return lang or current_language()
+    lang = lang or current_language()
+    suffix = _UNIT_SUFFIX.get(KPI_BY_ID[kpi].unit, ("", ""))[lang == "en"]
+    return kpi_value(value, kpi, lang).removesuffix(suffix) if value is not None else "–"
 
 
 def kpi_change(change: float | None, kpi: str, lang: str | None = None) -> str | None:

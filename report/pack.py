@@ -1,14 +1,13 @@
-"""The meeting pack's files: `pantau_<region>_<period>.xlsx` and `.pdf`, on disk or as one ZIP download."""
+"""The meeting pack's files on disk: `pantau_<region>_<period>.xlsx` and `.pdf` (the dashboard's download is
+ui/pack_download.py)."""
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from pathlib import Path
 
 from etl.kpis.periods import period_code
 from report import pdf, xlsx
-from report.content import Pack, collect
+from report.content import collect
 from service.reader import Reader
 
 
@@ -31,22 +30,3 @@ def build(reader: Reader, granularity: str, region: str, period: dt.date, lang: 
     workbook = xlsx.write_xlsx(pack, out_dir / f"{stem}.xlsx")
     document = pdf.write_pdf(pack, out_dir / f"{stem}.pdf")
     return [workbook, document]
-
-
-def pack_files(pack: Pack) -> dict[str, bytes]:
-    """File name → contents for both files of a collected pack."""
-    stem = file_stem(pack.region, pack.period, pack.granularity)
-    return {f"{stem}.xlsx": xlsx.xlsx_bytes(pack), f"{stem}.pdf": pdf.pdf_bytes(pack)}
-
-
-def pack_zip(reader: Reader, granularity: str, region: str, period: dt.date, lang: str,
-             selected: tuple[str, ...] = ()) -> bytes:
-    """Both files in one ZIP, for `st.download_button(data=lambda: pack_zip(...))`.
-
-    The Reader is taken while the page renders: Streamlit builds the download on another thread.
-    """
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in pack_files(collect(reader, granularity, region, period, lang, selected)).items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
