@@ -345,7 +345,7 @@ def _translated(mapping: Mapping, column: str, value: pl.Expr) -> pl.Expr:
         listed = mapping.values[column]
         out = value.replace(listed)
         if column in mapping.otherwise:
-            out = pl.when(value.is_in(list(listed))).then(out).otherwise(pl.lit(mapping.otherwise[column]))
+            out = pl.when(value.is_null() | value.is_in(list(listed))).then(out).otherwise(pl.lit(mapping.otherwise[column]))
     else:
         out = value
     if column in mapping.defaults:
