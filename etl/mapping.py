@@ -118,10 +118,10 @@ def _mapping(name: str, raw: dict, problems: list[str]) -> Mapping | None:
     columns = _columns(_table(raw, "columns", problems), known, problems)
     fed = {c for targets in columns.values() for c in targets}
     conditionals = _conditionals(raw.get("conditional", []), source, problems)
-    produced = fed | {c.column for c in conditionals}
+    read = fed | {c.column for c in conditionals if c.source}  # columns whose cells come from the export
     constants = _scalars(raw, "constants", known, problems)
-    for column in sorted(set(constants) & produced):
-        problems.append(f"constants.{column}: the export already feeds this column ([columns] or [[conditional]])")
+    for column in sorted(set(constants) & fed):
+        problems.append(f"constants.{column}: the export already feeds this column in [columns]")
     defaults = _scalars(raw, "defaults", known, problems)
     for column in sorted(set(defaults) - fed):
         problems.append(f"defaults.{column}: no export column feeds {column} in [columns]; "
@@ -131,7 +131,7 @@ def _mapping(name: str, raw: dict, problems: list[str]) -> Mapping | None:
         key = f"values.{column}"
         if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
             problems.append(f"{key}: expected a table of export value = \"canonical value\"")
-        elif column not in produced:
+        elif column not in read:
             problems.append(f"{key}: the mapping does not produce {column}; name the export column that feeds it "
                             "in [columns] (its values are never translated otherwise)")
         elif source.column(column).kind == "timestamp":
@@ -144,12 +144,13 @@ def _mapping(name: str, raw: dict, problems: list[str]) -> Mapping | None:
     otherwise = _scalars(raw, "otherwise", known, problems)
     for column in sorted(set(otherwise) - set(values)):
         problems.append(f"otherwise.{column}: needs a [values.{column}] table, whose unlisted values it replaces")
-    timestamps = _timestamps(_table(raw, "timestamps", problems), source, produced, problems)
-    for where, column, value in [*[(f"values.{c}", c, v) for c, t in values.items() for v in t.values()],
-                                 *[(f"{k}.{c}", c, v) for k, table in (("constants", constants), ("defaults", defaults),
-                                                                       ("otherwise", otherwise)) for c, v in table.items()],
-                                 *[("conditional", c.column, c.value) for c in conditionals if c.value is not None]]:
-        codes = source.column(column).codes if column in known else ()
+    timestamps = _timestamps(_table(raw, "timestamps", problems), source, read, problems)
+    written = [(f"values.{c}", c, v) for c, table in values.items() for v in table.values()]
+    written += [(f"{key}.{c}", c, v) for key, table in (("constants", constants), ("defaults", defaults),
+                                                         ("otherwise", otherwise)) for c, v in table.items()]
+    written += [("conditional", c.column, c.value) for c in conditionals if c.value is not None]
+    for where, column, value in written:
+        codes = source.column(column).codes
         if codes and value not in (*codes, ""):
             problems.append(f"{where}: {value!r} is not a code of {column} (expected one of {', '.join(codes)})")
     if problems:
@@ -222,6 +223,8 @@ def _conditionals(tables: object, source: Source, problems: list[str]) -> list[C
             problems.append(f"{where}: expected either from (an export column) or value (a fixed value)")
         if not isinstance(table.get("when"), str):
             problems.append(f"{where}: when: expected the export column whose value decides")
+        if "from" in table and not isinstance(table["from"], str):
+            problems.append(f"{where}: from: expected the export column whose value is taken")
         if ("is" in table) == ("is_not" in table):
             problems.append(f"{where}: expected either is or is_not (a list of values of the when column)")
         lists = {k: [v] if isinstance(v, str) else v for k, v in table.items() if k in ("is", "is_not")}
@@ -238,7 +241,7 @@ def _conditionals(tables: object, source: Source, problems: list[str]) -> list[C
     return found
 
 
-def _timestamps(table: dict, source: Source, produced: set[str], problems: list[str]) -> dict[str, tuple[str, ...]]:
+def _timestamps(table: dict, source: Source, read: set[str], problems: list[str]) -> dict[str, tuple[str, ...]]:
     found = {}
     for column, formats in table.items():
         key = f"timestamps.{column}"
@@ -246,7 +249,7 @@ def _timestamps(table: dict, source: Source, produced: set[str], problems: list[
         if column not in source.column_names or source.column(column).kind != "timestamp":
             stamps = [c.name for c in source.columns if c.kind == "timestamp"]
             problems.append(f"{key}: not a timestamp column of this source (expected one of {', '.join(stamps)})")
-        elif column not in produced:
+        elif column not in read:
             problems.append(f"{key}: the mapping does not produce {column}; name its export column in [columns]")
         elif not (isinstance(formats, list) and formats and all(isinstance(f, str) for f in formats)):
             problems.append(f"{key}: expected a list of formats such as [\"%m/%d/%Y %I:%M:%S %p\"]")
@@ -325,7 +328,8 @@ def apply_mapping(frame: pl.DataFrame, mapping: Mapping) -> pl.DataFrame:
         produced[column] = chain.otherwise(produced.get(column, pl.lit(None, dtype=pl.String)))
     # The export's other columns pass through (a header already canonical needs no mapping); a header the
     # mapping reads, or one named like a column it produces, does not.
-    kept = [c for c in frame.columns if c.strip() not in set(mapping.columns) | needed and c.strip().lower() not in produced]
+    named = set(mapping.columns) | needed
+    kept = [c for c in frame.columns if c.strip() not in named and c.strip().lower() not in produced]
     return frame.select(*kept, *[expr.cast(pl.String).alias(column) for column, expr in produced.items()])
 
 
@@ -345,7 +349,8 @@ def _translated(mapping: Mapping, column: str, value: pl.Expr) -> pl.Expr:
         listed = mapping.values[column]
         out = value.replace(listed)
         if column in mapping.otherwise:
-            out = pl.when(value.is_null() | value.is_in(list(listed))).then(out).otherwise(pl.lit(mapping.otherwise[column]))
+            unlisted = value.is_not_null() & ~value.is_in(list(listed))
+            out = pl.when(unlisted).then(pl.lit(mapping.otherwise[column])).otherwise(out)
     else:
         out = value
     if column in mapping.defaults:

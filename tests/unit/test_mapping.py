@@ -143,10 +143,16 @@ is = ["never wins: the first rule that holds does"]
         ("resolved", "2018-04-13 09:00:00"), ("open", None), ("in_progress", None)]
 
 
+def test_a_conditional_can_override_a_constant(tmp_path):
+    mapping = _mapping(tmp_path, '[columns]\n"ID" = "complaint_id"\n[constants]\nstatus = "open"\n'
+                                 '[[conditional]]\ncolumn = "status"\nvalue = "resolved"\nwhen = "Done"\nis = ["Y"]\n')
+    assert _shaped(mapping, {"ID": ["a", "b"], "Done": ["Y", None]})["status"].to_list() == ["resolved", "open"]
+
+
 def test_a_conditional_reading_a_column_the_file_lacks_refuses_the_file(tmp_path):
     from etl.mapping import HeaderMissing
-    mapping = _mapping(tmp_path, '[columns]\n"State" = "status"\n'
-                                 '[[conditional]]\ncolumn = "status"\nvalue = "resolved"\nwhen = "Closed"\nis_not = [""]\n')
+    mapping = _mapping(tmp_path, '[columns]\n"State" = "status"\n[[conditional]]\ncolumn = "status"\n'
+                                 'value = "resolved"\nwhen = "Closed"\nis_not = [""]\n')
     with pytest.raises(HeaderMissing, match="missing column.s. Closed, which mapping m reads"):
         _shaped(mapping, {"State": ["open"]})
 
@@ -223,7 +229,7 @@ status = "open"
 channel = "fax"
 """, "b.toml": 'source = "claims"\nfile_patterns = []\n'})
     assert problems == [
-        "a.toml: constants.status: the export already feeds this column ([columns] or [[conditional]])",
+        "a.toml: constants.status: the export already feeds this column in [columns]",
         "a.toml: values.channel: the key \"\" never matches (an empty cell is empty, not text); use [defaults] "
         "channel = ... for empty cells",
         "a.toml: values.received_at: received_at is a timestamp; give its formats in [timestamps] instead",
