@@ -161,9 +161,9 @@ def service_requests() -> None:
     for n, (cells, reason, column) in enumerate(bad):
         add({**good, **cells, "Unique Key": str(38600000 + n)}, reason, column)
     # Resent later in the file with a new status: the earlier line is quarantined as duplicate_id.
-    add({**rows[2], "Status": "Closed", "Closed Date": "04/20/2018 10:00:00 AM"}, **{
-        k: v for k, v in expected[2].items() if k not in ("complaint_id", "verdict", "column")
-        } | {"status": "resolved", "resolved_at": "2018-04-20 10:00:00"})
+    canonical = {k: v for k, v in expected[2].items() if k not in ("complaint_id", "verdict", "column")}
+    add({**rows[2], "Status": "Closed", "Closed Date": "04/20/2018 10:00:00 AM"},
+        **{**canonical, "status": "resolved", "resolved_at": "2018-04-20 10:00:00"})
     expected[2] = {"complaint_id": rows[2]["Unique Key"], "verdict": "duplicate_id", "column": "complaint_id"}
     write(HERE / "city_311", "service_requests_2018-04.csv", SR_HEADER, rows, expected)
     (HERE / "city_311" / "branches.csv").write_text(BRANCHES + "".join(
