@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--raw", type=Path, default=DEFAULT_RAW_DIR)
     run.add_argument("--recompute", action="store_true", help="recompute every period (after a calendar change)")
     run.add_argument("--wait", action="store_true", help="wait for another run on the same database to finish")
+    run.add_argument("--mappings", type=Path, help="folder of mapping files (default: PANTAU_MAPPINGS, "
+                                                   "else data/mappings)")
     commands.add_parser("demo", help="load a year of Banten demo data when the database has no data")
     people = commands.add_parser("users", help="who may sign in, and as what").add_subparsers(
         dest="action", required=True)
@@ -64,6 +66,7 @@ def _generate(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from etl.db import make_engine
+    from etl.mapping import MappingError
     from etl.pipeline import os_user, run_etl
     from etl.pseudonymise import KeyProblem
     from etl.runlock import EtlBusy
@@ -77,6 +80,7 @@ def _run(args: argparse.Namespace) -> int:
             task = bar.add_task("ETL", total=None)
             # The administrator's path: every region, no scope (an upload is scoped to its uploader's region).
             result = run_etl(args.raw, engine, recompute=args.recompute, wait=args.wait, loaded_by=f"cli:{os_user()}",
+                             mappings_dir=args.mappings,
                              progress=lambda what, done, total: bar.update(task, description=what, completed=done,
                                                                            total=total))
     except EtlBusy as busy:
@@ -84,6 +88,12 @@ def _run(args: argparse.Namespace) -> int:
         return 3
     except KeyProblem as problem:
         console.print(f"[red]{problem}[/red]")
+        return 2
+    except MappingError as error:
+        console.print("[red]Berkas pemetaan salah; tidak ada berkas yang dimuat / mapping files are wrong; "
+                      "nothing was loaded:[/red]")
+        for problem in error.problems:
+            console.print(f"  {problem}", style="red", markup=False, highlight=False)  # a header may hold [brackets]
         return 2
     console.print(_summary(result))
     for failed in result.failed:

@@ -17,7 +17,8 @@ CLAIM_STATUSES = ("in_process", "paid", "rejected")
 REJECTION_REASONS = (
     "duplicate_membership", "still_employed", "incomplete_documents", "employer_arrears", "data_mismatch", "other",
 )
-COMPLAINT_CHANNELS = ("walk_in", "call_center", "email", "social_media", "mass_media", "jmo", "lapor")
+# `other`: post, fax, a referral: channels a foreign export names that the agency's own systems do not have.
+COMPLAINT_CHANNELS = ("walk_in", "call_center", "email", "social_media", "mass_media", "jmo", "lapor", "other")
 PUBLIC_ESCALATION_CHANNELS = ("mass_media", "social_media")
 COMPLAINT_CATEGORIES = (
     "queue", "staff_attitude", "staff_absent", "jht_claim", "duplicate_membership", "data_update",

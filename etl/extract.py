@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import codecs
 import csv
-import fnmatch
 import re
-import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from etl import limits
-from etl.contract import SOURCES, Source, source_for_file
+from etl.contract import Source, source_for_file
+from etl.mapping import HeaderMissing, Mapping, apply_mapping
 
 ROW_NUMBER = "_row"  # the row's line in the file as a spreadsheet shows it: the header is row 1
 READERS = (".csv", ".xlsx", ".parquet")
@@ -54,21 +53,6 @@ class FileRejected(Exception):
 
 
 @dataclass(frozen=True)
-class Mapping:
-    """How a real export's headers and values translate into the canonical contract."""
-
-    name: str
-    source: Source
-    file_patterns: tuple[str, ...]
-    columns: dict[str, str]  # export header -> canonical column
-    values: dict[str, dict[str, str]] = field(default_factory=dict)  # canonical column -> export value -> code
-    decimal_comma: bool | None = None
-
-    def matches(self, file_name: str) -> bool:
-        return any(fnmatch.fnmatch(file_name.lower(), p.lower()) for p in self.file_patterns)
-
-
-@dataclass(frozen=True)
 class RawFile:
     """One raw file, read: text columns with canonical names plus its row numbers."""
 
@@ -77,25 +61,6 @@ class RawFile:
     frame: pl.DataFrame
     decimal_comma: bool
     mapping: str | None = None
-
-
-def load_mappings(mappings_dir: Path) -> list[Mapping]:
-    """Every `*.toml` mapping in `mappings_dir`, checked against the contract."""
-    mappings = []
-    for path in sorted(mappings_dir.glob("*.toml")):
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        source = SOURCES.get(raw.get("source", ""))
-        if source is None:
-            raise ValueError(f"{path.name}: 'source' must be one of {', '.join(SOURCES)}")
-        unknown = sorted(set(raw.get("columns", {}).values()) - set(source.column_names))
-        if unknown:
-            raise ValueError(f"{path.name}: maps to unknown column(s) {', '.join(unknown)}")
-        mappings.append(Mapping(
-            name=path.stem, source=source, file_patterns=tuple(raw.get("file_patterns", [])),
-            columns=dict(raw.get("columns", {})), values={k: dict(v) for k, v in raw.get("values", {}).items()},
-            decimal_comma=raw.get("decimal_comma"),
-        ))
-    return mappings
 
 
 def raw_files(raw_dir: Path, mappings: list[Mapping]) -> list[tuple[Path, Source | None, Mapping | None]]:
@@ -120,7 +85,9 @@ def read_raw(path: Path, source: Source | None, mapping: Mapping | None = None) 
     personal = {c.name for c in source.columns if c.personal}
 
     def canonical(header: str) -> str:
-        return (mapping.columns.get(header.strip(), header) if mapping else header).strip().lower()
+        # A header feeding several columns is marked by the personal one among them.
+        targets = mapping.targets(header) if mapping else ()
+        return next((t for t in targets if t in personal), targets[0] if targets else header.strip().lower())
 
     def is_personal(header: str) -> bool:
         return canonical(header) in personal
@@ -137,7 +104,10 @@ def read_raw(path: Path, source: Source | None, mapping: Mapping | None = None) 
     except limits.Refusal as refusal:
         raise FileRejected(path, str(refusal)) from None
     if mapping is not None:
-        frame = _apply_mapping(frame, mapping)
+        try:
+            frame = apply_mapping(frame, mapping)
+        except HeaderMissing as missing:
+            raise FileRejected(path, str(missing)) from None
         # Spreadsheet and Parquet numbers are typed already; the mapping speaks of CSV text only.
         if mapping.decimal_comma is not None and suffix == ".csv":
             decimal_comma = mapping.decimal_comma
@@ -312,17 +282,6 @@ def _read_parquet(path: Path, is_personal) -> tuple[pl.DataFrame, dict[str, pl.S
                              f"({type(error).__name__}); export it again") from None
     limits.check_rows(frame.height)
     return frame, long
-
-
-def _apply_mapping(frame: pl.DataFrame, mapping: Mapping) -> pl.DataFrame:
-    """Rename the export's headers and translate its values into canonical codes."""
-    headers = {c.strip(): c for c in frame.columns}
-    frame = frame.rename({headers[h]: canonical for h, canonical in mapping.columns.items() if h in headers})
-    translations = [
-        pl.col(column).str.strip_chars().replace(values)
-        for column, values in mapping.values.items() if column in frame.columns
-    ]
-    return frame.with_columns(translations) if translations else frame
 
 
 def _canonical_columns(path: Path, frame: pl.DataFrame, source: Source, mapping: Mapping | None) -> pl.DataFrame:

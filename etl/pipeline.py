@@ -15,13 +15,14 @@ from sqlalchemy import Engine
 
 from etl import migrate
 from etl.db import drop_stage_tables
-from etl.extract import FileRejected, load_mappings, raw_files, read_raw
+from etl.extract import FileRejected, raw_files, read_raw
 from etl.guard import branch_regions, guard_for
 from etl.load import BatchResult, already_loaded, file_sha256, load_batch, record_failure
+from etl.mapping import Mapping, load_mappings
 from etl.pseudonymise import check_key, load_secret, protect_personal_data, stored_fingerprint
 from etl.refresh import clear_pending, mark_all_pending, pending, refresh_marts, sync_targets
 from etl.runlock import etl_lock
-from etl.settings import CONFIG_DIR, MAPPINGS_DIR
+from etl.settings import CONFIG_DIR, mappings_dir_setting
 from etl.sop import Sop, load_sop
 from etl.validate import validate
 
@@ -40,7 +41,7 @@ class RunResult:
 
 
 def run_etl(raw_dir: Path, engine: Engine, *, recompute: bool = False, progress: Progress | None = None,
-            config_dir: Path = CONFIG_DIR, mappings_dir: Path = MAPPINGS_DIR, secret: bytes | None = None,
+            config_dir: Path = CONFIG_DIR, mappings_dir: Path | None = None, secret: bytes | None = None,
             wait: bool = False, scope: str | None = None, loaded_by: str | None = None) -> RunResult:
     """Load every new file in `raw_dir` and recompute the periods the new data touches.
 
@@ -49,9 +50,11 @@ def run_etl(raw_dir: Path, engine: Engine, *, recompute: bool = False, progress:
     (default: `process:<os user>`).
 
     Raises `EtlBusy` when another run holds the database, unless `wait`, and `KeyProblem` when the
-    pseudonym key is missing or not the one the database was loaded with.
+    pseudonym key is missing or not the one the database was loaded with, and `MappingError`, listing every
+    mistake, when a mapping file in `mappings_dir` (default: `PANTAU_MAPPINGS`, else data/mappings) is wrong.
     """
     sop = load_sop(config_dir)
+    mappings = load_mappings(mappings_dir or mappings_dir_setting())  # every mistake is known before any file is read
     with etl_lock(engine, wait=wait):
         migrate.upgrade(engine)
         drop_stage_tables(engine)
@@ -59,7 +62,7 @@ def run_etl(raw_dir: Path, engine: Engine, *, recompute: bool = False, progress:
         key = secret if secret is not None else load_secret(create=stored_fingerprint(engine) is None)
         check_key(engine, key)
         who = Loader(loaded_by or f"process:{os_user()}", scope)
-        return _run_locked(raw_dir, engine, sop, key, recompute, progress or (lambda *_: None), mappings_dir, who)
+        return _run_locked(raw_dir, engine, sop, key, recompute, progress or (lambda *_: None), mappings, who)
 
 
 @dataclass(frozen=True)
@@ -79,11 +82,11 @@ def os_user() -> str:
 
 
 def _run_locked(raw_dir: Path, engine: Engine, sop: Sop, key: bytes, recompute: bool, report: Progress,
-                mappings_dir: Path, who: Loader) -> RunResult:
+                mappings: list[Mapping], who: Loader) -> RunResult:
     sync_targets(engine, sop)
     if recompute:
         mark_all_pending(engine)
-    files = raw_files(raw_dir, load_mappings(mappings_dir))
+    files = raw_files(raw_dir, mappings)
     regions = branch_regions(engine)
     result = RunResult()
     for done, (path, source, mapping) in enumerate(files):

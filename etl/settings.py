@@ -16,3 +16,8 @@ DEFAULT_DATABASE_URL = f"sqlite:///{(DATA_DIR / 'pantau.db').as_posix()}"
 def database_url() -> str:
     """`DATABASE_URL` from the environment, or the embedded SQLite file."""
     return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def mappings_dir_setting() -> Path:
+    """The folder of mapping files: `PANTAU_MAPPINGS` from the environment, or data/mappings."""
+    return Path(os.environ.get("PANTAU_MAPPINGS") or MAPPINGS_DIR)

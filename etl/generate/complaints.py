@@ -14,10 +14,11 @@ WORKING_DAYS_PER_YEAR = 245
 CLOSED_DAY_FACTOR = 0.3  # the call centre and online channels keep receiving at weekends
 CATEGORY_SHARE = dict(queue=0.12, staff_attitude=0.08, staff_absent=0.02, jht_claim=0.25, duplicate_membership=0.07,
                       data_update=0.14, employer_contributions=0.12, jmo_app=0.10, information=0.07, other=0.03)
-# Channel shares (walk_in, call_center, email, social_media, mass_media, jmo, lapor) per kind of complaint.
-SERVICE_CHANNELS = (0.50, 0.22, 0.05, 0.03, 0.004, 0.0, 0.196)
-APP_CHANNELS = (0.05, 0.45, 0.15, 0.04, 0.002, 0.24, 0.068)
-OTHER_CHANNELS = (0.25, 0.38, 0.10, 0.02, 0.002, 0.15, 0.098)
+# Channel shares (walk_in, call_center, email, social_media, mass_media, jmo, lapor, other) per kind of complaint.
+# The agency's own systems never write `other` (foreign exports do), and a zero share last leaves the draws unchanged.
+SERVICE_CHANNELS = (0.50, 0.22, 0.05, 0.03, 0.004, 0.0, 0.196, 0.0)
+APP_CHANNELS = (0.05, 0.45, 0.15, 0.04, 0.002, 0.24, 0.068, 0.0)
+OTHER_CHANNELS = (0.25, 0.38, 0.10, 0.02, 0.002, 0.15, 0.098, 0.0)
 SERVICE_CATEGORIES = ("queue", "staff_attitude", "staff_absent")
 EMPTY_COUNTER_COMPLAINTS = dict(staff_absent=6.0, queue=8.0)  # extra complaints on Serang's empty-counter day
 OUTAGE_APP_COMPLAINTS = 8.0

@@ -1,6 +1,7 @@
 """Mapping files: an Indonesian export loads, untouched, to the same rows as the canonical file."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -12,9 +13,10 @@ from sqlalchemy import Engine, select
 
 from etl.contract import SOURCES
 from etl.db import make_engine, read_frame
-from etl.extract import load_mappings, raw_files
+from etl.extract import raw_files
+from etl.mapping import load_mappings
 from etl.pipeline import run_etl
-from etl.schema import claims, quarantine, queue_tickets
+from etl.schema import claims, complaints, quarantine, queue_tickets
 from etl.settings import MAPPINGS_DIR
 from tests.conftest import TEST_SECRET
 
@@ -104,7 +106,7 @@ def test_shipped_mappings_translate_only_into_the_contract():
     }
     for mapping in mappings.values():
         source = mapping.source
-        assert sorted(mapping.columns.values()) == sorted(source.column_names)
+        assert sorted(c for targets in mapping.columns.values() for c in targets) == sorted(source.column_names)
         for column, values in mapping.values.items():
             assert set(values.values()) <= {*source.column(column).codes, ""}, column
 
@@ -182,3 +184,31 @@ def test_mapping_decimal_comma_applies_to_csv_text_not_to_xlsx_numbers(raw_dir, 
 def test_canonical_files_used_here_have_the_contract_headers():
     assert SOURCES["queue_tickets"].column_names == QUEUE_CANONICAL.splitlines()[0].split(",")
     assert SOURCES["claims"].column_names == CLAIMS_CANONICAL.splitlines()[0].split(",")
+
+
+def test_a_mapping_never_reads_month_first_dates_day_first(raw_dir, tmp_path, sqlite_engine):
+    # Bug: a mapped timestamp column took the contract's day-first default, so the month-first 04/12/2026 13:05
+    # loaded as 4 December without a word. Without formats a mapping reads only year-first timestamps.
+    mappings = tmp_path / "mappings"
+    mappings.mkdir()
+    (mappings / "us.toml").write_text("""source = "complaints"
+file_patterns = ["us_*"]
+[columns]
+"ID" = "complaint_id"
+"Office" = "branch_code"
+"Via" = "channel"
+"Kind" = "category"
+"Opened" = "received_at"
+"State" = "status"
+"Reopened" = "reopened"
+""", encoding="utf-8")
+    folder = _raw_folder(tmp_path, "us", {"us_2026-04.csv": "ID,Office,Via,Kind,Opened,State,Reopened\n"
+                                                           "U1,SRG,email,queue,04/12/2026 13:05,open,false\n"
+                                                           "U2,SRG,email,queue,2026-04-12 13:05,open,false\n"})
+    run_etl(folder, sqlite_engine, secret=TEST_SECRET, mappings_dir=mappings)
+    with sqlite_engine.connect() as conn:
+        [row] = conn.execute(select(quarantine).where(quarantine.c.file_name == "us_2026-04.csv")).mappings().all()
+    assert (row["row_number"], row["column_name"], row["reason"]) == (2, "received_at", "bad_timestamp")
+    assert "(expected YYYY-MM-DD HH:MM:SS" in row["detail"]
+    assert _stored(sqlite_engine, complaints).filter(pl.col("complaint_id").str.starts_with("U"))[
+        "received_at"].to_list() == [dt.datetime(2026, 4, 12, 13, 5)]

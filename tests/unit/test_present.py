@@ -76,3 +76,13 @@ def test_targets_in_tables_say_which_side_meets_them():
                           "target": [15.0, 15.0], "status": ["green", "green"], "kpi_order": [1, 1]})
     shown = comparison(frame, ["B1", "R"], {"B1": "Alpha", "R": "Wilayah"}, "id")
     assert shown["Target"].to_list() == ["≤ 15,0 mnt"]
+
+
+def test_every_complaint_channel_reads_as_words_in_both_languages_other_too():
+    from etl.contract import COMPLAINT_CHANNELS
+    from present.words import code_label
+
+    assert "other" in COMPLAINT_CHANNELS  # post, fax, referral: channels of foreign exports (data/README.md)
+    for channel in COMPLAINT_CHANNELS:
+        assert code_label(channel, "id") != channel and code_label(channel, "en") != channel, channel
+    assert (code_label("other", "id"), code_label("other", "en")) == ("Lainnya", "Other")
