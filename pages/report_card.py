@@ -3,7 +3,6 @@ import polars as pl
 import streamlit as st
 
 from etl.catalogue import COMPLIANCE_INDEX
-from etl.evaluation import ATTAINMENT_CAP
 from present import charts, formats, tables, words
 from present.words import t
 from service import claims, complaints, evaluation, follow_ups, reference
@@ -36,8 +35,7 @@ if blocks.has_rows(card):
         right.metric(t("worse_than_region"), len(row["worse"]))
     st.caption(t("evaluation_note"))
     blocks.table(tables.report_card(card, f.lang), key="report_card", height="content",
-                 column_config={t("recent"): st.column_config.LineChartColumn(
-                     t("recent"), width="medium", help=t("recent_help"), y_min=0, y_max=ATTAINMENT_CAP, color="auto")})
+                 column_config={t("recent"): st.column_config.ImageColumn(t("recent"), help=t("recent_help"))})
 
 st.subheader(t("open_follow_ups"))
 promised = follow_ups.open_follow_ups(r, f.region, f.period, f.granularity).filter(pl.col("branch_code") == branch)

@@ -292,9 +292,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "funnel_position": ("Posisi di corong", "Funnel position"),
     "recent": ("12 periode terakhir", "Last 12 periods"),
     "recent_help": ("Nilai terhadap target, satu skala untuk semua KPI: 1 = tepat target, di atas 1 lebih baik, "
-                    "di bawah 1 meleset (dibatasi 1,5). Hijau bila membaik dalam 12 periode, merah bila memburuk.",
+                    "di bawah 1 meleset (dibatasi 1,5); garis titik-titik = target. Warna = zona periode ini.",
                     "Value against target, one scale for every KPI: 1 = on target, above 1 better, below 1 missed "
-                    "(capped at 1.5). Green when it improved over the 12 periods, red when it worsened."),
+                    "(capped at 1.5); dotted line = target. Colour = this period's zone."),
     "open_follow_ups": ("Tindak lanjut terbuka", "Open follow-ups"),
     # trends
     "trends_question": ("Bagaimana indikator ini bergerak dari waktu ke waktu?", "How does this KPI move over time?"),

@@ -5,7 +5,9 @@ import polars as pl
 
 from etl.catalogue import COMPLIANCE_INDEX
 from etl.contract import FORMULA_START
+from etl.evaluation import ATTAINMENT_CAP
 from present import formats, sentences, words
+from present.charts.sparkline import IMAGE_PREFIX, sparkline
 from present.charts.style import ZONE_SYMBOLS, zone_label
 
 # Columns of the ETL's own tables that hold codes (shown as words), and whole numbers that are ids (left as they are).
@@ -127,7 +129,8 @@ def report_card(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
                                 for s, v, k in zip(frame["status"], frame["value"], frame["kpi"])],
         words.t("target", lang): [formats.target_text(k, v, lang) for v, k in zip(frame["target"], frame["kpi"])],
         words.t("funnel_position", lang): [verdict[v] for v in frame["verdict"]],
-        words.t("recent", lang): frame["recent"],
+        words.t("recent", lang): [sparkline(v.to_list() if v is not None else [], s, ATTAINMENT_CAP)
+                                  for v, s in zip(frame["recent"], frame["status"])],
     })
 
 
@@ -172,7 +175,9 @@ def inert_text(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def csv_text(frame: pl.DataFrame) -> str:
-    """A table's CSV download: text made inert, and lists (sparklines) as space-separated values."""
-    flat = inert_text(frame).with_columns(
+    """A table's CSV download: text made inert, lists as space-separated values, sparkline images left out."""
+    images = [c for c, dtype in frame.schema.items()
+              if dtype == pl.String and frame.height and str(frame[c][0]).startswith(IMAGE_PREFIX)]
+    flat = inert_text(frame.drop(images)).with_columns(
         pl.col(pl.List(pl.Float64)).list.eval(pl.element().round(4).cast(pl.String)).list.join(" "))
     return flat.write_csv()

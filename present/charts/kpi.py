@@ -74,15 +74,16 @@ def kpi_heatmap(frame: pl.DataFrame, lang: str) -> go.Figure:
             row_hover.append(_cell_hover(name, kpi, r, lang))
         z.append(row_z), text.append(row_text), hover.append(row_hover)
     figure = go.Figure(go.Heatmap(
-        z=z, x=[wrap(name, 10) for name in names], y=[words.kpi_label(k, lang) for k in kpis], text=text,
+        z=z, x=names, y=[words.kpi_label(k, lang) for k in kpis], text=text,
         customdata=hover, texttemplate="%{text}", hovertemplate="%{customdata}<extra></extra>",
         colorscale=zone_scale(), zmin=0, zmax=len(ZONE_ORDER), showscale=False, xgap=2, ygap=2,
         textfont={"size": 14 if len(names) <= 8 else 12, "color": "black"},
     ))
     figure.update_yaxes(autorange="reversed", type="category")
-    # Names stacked on lines, never rotated: a rotated, wrapped name reads as two branches.
-    figure.update_xaxes(side="top", type="category", tickangle=0, tickfont={"size": 12})
-    return layout(figure, lang, height=36 * len(kpis) + 140)
+    # Eleven branches leave a column too narrow for a name across it: names run upwards, each on one line
+    # (a rotated name broken over lines reads as two branches).
+    figure.update_xaxes(side="top", type="category", tickangle=-90, tickfont={"size": 13})
+    return layout(figure, lang, height=36 * len(kpis) + 230)
 
 
 def _cell_hover(name: str, kpi: str, row: dict | None, lang: str) -> str:

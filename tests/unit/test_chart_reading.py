@@ -27,12 +27,12 @@ def test_a_matrix_cell_keeps_the_number_and_leaves_the_unit_to_its_row():
     assert formats.kpi_number(0.5, "wait_within_sop", "id") == "50,0%"
 
 
-def test_the_compliance_matrix_never_rotates_wrapped_branch_names():
+def test_the_compliance_matrix_never_breaks_a_rotated_branch_name():
     frame = pl.DataFrame({"name": [f"KC Rangkasbitung {i}" for i in range(11)], "level": "branch",
                           "code": [f"B{i:02d}" for i in range(11)], "kpi": "wait_p90_min", "kpi_order": 1,
                           "status": "green", "value": 10.24, "numerator": None, "denominator": None, "target": 15.0})
     figure = charts.kpi_heatmap(frame, "id")
-    assert figure.layout.xaxis.tickangle == 0
+    assert figure.layout.xaxis.tickangle == -90 and not any("<br>" in name for name in figure.data[0].x)
     assert figure.data[0].text[0][0] == "✓ 10,2"
 
 
@@ -64,3 +64,17 @@ def test_attainment_puts_every_kpi_on_one_scale_where_up_is_better():
     rows = pl.DataFrame({"kpi": ["wait_within_sop", "wait_p90_min", "wait_p90_min", "public_escalations"],
                          "value": [0.45, 30.0, 5.0, 0.0], "target": [0.9, 15.0, 15.0, 0.0]})
     assert rows.select(target_attainment()).to_series().to_list() == [0.5, 0.5, ATTAINMENT_CAP, ATTAINMENT_CAP]
+
+
+def test_sparklines_are_straight_share_one_scale_and_take_their_zone_colour():
+    import base64
+
+    from present.charts.sparkline import IMAGE_PREFIX, sparkline
+    from present.charts.style import ZONE_COLOURS
+    falling, flat = sparkline([1.2, None, 0.6, 0.3], "red", 1.5), sparkline([1.0, 1.0], "green", 1.5)
+    svg = base64.b64decode(falling.removeprefix(IMAGE_PREFIX)).decode()
+    assert "<polyline" in svg and "<path" not in svg and svg.count("<polyline") == 2  # a gap where None
+    assert ZONE_COLOURS["red"] in svg and ZONE_COLOURS["green"] in base64.b64decode(flat.removeprefix(IMAGE_PREFIX)).decode()
+    # The same value sits at the same height in every row: 1.0 (the target) is the dotted line's height in both.
+    target_y = [s.split('y1="')[1].split('"')[0] for s in (svg, base64.b64decode(flat.removeprefix(IMAGE_PREFIX)).decode())]
+    assert target_y[0] == target_y[1]

@@ -27,3 +27,9 @@ def test_the_csv_download_is_inert_and_flattens_sparklines():
     assert csv_text(frame).splitlines() == ["keluhan,recent", "'=1+1,0.5 0.25", "biasa,1.0"]
 
 
+
+
+def test_the_csv_download_leaves_sparkline_images_out():
+    from present.charts.sparkline import sparkline
+    frame = pl.DataFrame({"kpi": ["wait"], "recent": [sparkline([1.0, 0.5], "red", 1.5)]})
+    assert csv_text(frame).splitlines() == ["kpi", "wait"]
