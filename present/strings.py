@@ -348,9 +348,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     # data
     "data_question": ("Apa yang dimuat, kapan, dan apa yang dikarantina?", "What was loaded, when, and what was quarantined?"),
     "upload": ("Unggah berkas mentah", "Upload raw files"),
-    "uploader_drop": ("Seret dan lepas berkas di sini", "Drag and drop files here"),
-    "uploader_limit": ("Maks. {mb} MB per berkas · {types}", "Limit {mb} MB per file · {types}"),
-    "uploader_browse": ("Pilih berkas", "Browse files"),
+    "uploader_limit": ("Seret berkas ke sini · maks. {mb} MB per berkas · {types}",
+                       "Drag files here · up to {mb} MB per file · {types}"),
+    "uploader_browse": ("Unggah", "Upload"),
     "upload_help": ("Antrean, klaim, pengaduan atau cabang: CSV, XLSX atau Parquet",
                     "Queue tickets, claims, complaints or branches: CSV, XLSX or Parquet"),
     "upload_run": ("Jalankan ETL", "Run the ETL"),

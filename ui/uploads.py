@@ -41,11 +41,11 @@ PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700
 # Streamlit writes its uploader's own texts in English and offers no setting for them; these rules draw the
 # viewer's language over them (the words come from present/strings.py, quoted for CSS).
 _UPLOADER_WORDS = """<style>
-[data-testid="stFileUploaderDropzoneInstructions"] span, [data-testid="stFileUploaderDropzoneInstructions"] small,
-[data-testid="stFileUploaderDropzone"] button {{ font-size: 0; }}
-[data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: {drop}; font-size: 1rem; }}
-[data-testid="stFileUploaderDropzoneInstructions"] small::after {{ content: {limit}; font-size: 0.875rem; }}
-[data-testid="stFileUploaderDropzone"] button::after {{ content: {browse}; font-size: 1rem; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span,
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: {limit}; font-size: 0.875rem; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
+  content: {browse}; font-size: 1rem; }}
 </style>"""
 RESULT_SCHEMA = {"file_name": pl.String, "status": pl.String, "rows_read": pl.Int64, "rows_loaded": pl.Int64,
                  "rows_quarantined": pl.Int64, "message": pl.String}
@@ -84,7 +84,7 @@ def picker(label: str) -> list:
     def quoted(key: str, **values) -> str:
         return '"' + words.t(key, **values).replace("\\", "").replace('"', "") + '"'
     st.markdown(_UPLOADER_WORDS.format(
-        drop=quoted("uploader_drop"), browse=quoted("uploader_browse"),
+        browse=quoted("uploader_browse"),
         limit=quoted("uploader_limit", mb=MAX_UPLOAD_MB, types=", ".join(t.upper() for t in ACCEPTED_TYPES))),
         unsafe_allow_html=True)
     return st.file_uploader(label, type=ACCEPTED_TYPES, accept_multiple_files=True, key="upload")
