@@ -101,3 +101,15 @@ def region_worst(values: pl.DataFrame, regions: pl.DataFrame) -> pl.DataFrame:
                  pl.when(unpooled).then(None).otherwise(pl.col("denominator").sum()).alias("denominator"))
             .rename({"region_code": "branch_code"})
             .select(list(SIGNAL_SCHEMA)).cast(SIGNAL_SCHEMA))
+
+
+def worst_breach_days(days: pl.DataFrame) -> pl.DataFrame:
+    """Per branch with a day over a hard limit: its worst such day (the longest p90 wait, then the lowest staffing),
+    with breach_days and days_seen; worst branch first, in the same order. DAY_SCHEMA columns plus those two."""
+    counted = days.with_columns(pl.col("breach").sum().over("branch_code").cast(pl.Int64).alias("breach_days"),
+                                pl.len().over("branch_code").cast(pl.Int64).alias("days_seen"))
+    order = [pl.col("wait_p90_min").fill_null(0), pl.col("staffing").fill_null(1)]
+    return (counted.filter("breach")
+            .sort([*order, "day"], descending=[True, False, False])
+            .unique("branch_code", keep="first", maintain_order=True)
+            .sort([*order, "breach_days", "branch_code"], descending=[True, False, True, False]))

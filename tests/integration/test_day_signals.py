@@ -1,0 +1,65 @@
+"""The empty-counter story on the demo: Serang's bad days stand out although its weekly figures look ordinary."""
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from etl.db import make_engine
+from etl.generate import stories
+from present import sentences
+from service import days, marts, reference
+from service.reader import Reader
+
+
+@pytest.fixture(scope="module")
+def r(demo_db_url) -> Reader:
+    engine = make_engine(demo_db_url)
+    yield Reader.for_process(engine, "tests")
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def last_week(r) -> dt.date:
+    return reference.default_period(r, "week")
+
+
+def test_serangs_empty_counter_week_names_serang_first_with_its_worst_day(r, last_week):
+    week = last_week - dt.timedelta(weeks=1)  # an empty-counter week (stories.EMPTY_COUNTER_WEEKS)
+    found = days.breach_days(r, "week", "BTN", week)
+    serang = found.row(0, named=True)
+    assert serang["branch_code"] == stories.SERANG
+    assert serang["breach_days"] == 1 and serang["days_seen"] >= 4
+    # The day the story plants: Thursday of the week (or the next working day).
+    assert serang["day"].weekday() >= 3 and week <= serang["day"] < week + dt.timedelta(days=5)
+    assert serang["wait_p90_min"] > 120 and serang["wait_max_min"] > r.sop.day_wait_minutes
+    assert serang["staffing"] < r.sop.day_staffing_below
+    assert serang["waiting_at_close"] >= 10 and serang["after_close_min"] > 60
+    # The marts hold the same worst day, and the week's own figure looks ordinary beside it.
+    mart = marts.kpi_values(r, "week", "BTN", week, week, ("worst_day_wait_p90_min", "counter_staffing"))
+    values = {row["kpi"]: row["value"] for row in mart.filter(pl.col("code") == stories.SERANG).iter_rows(named=True)}
+    assert values["worst_day_wait_p90_min"] == pytest.approx(serang["wait_p90_min"])
+    assert values["counter_staffing"] > 2 * serang["staffing"]
+    text = sentences.day_breach_sentence(serang, "id")
+    assert text.startswith("KC Serang: 1 dari ") and ("Kamis" in text or "Jumat" in text)
+
+
+def test_serang_shows_only_in_its_empty_counter_weeks(r, last_week):
+    for weeks in range(10):
+        week = last_week - dt.timedelta(weeks=weeks)
+        named = days.breach_days(r, "week", "BTN", week)["branch_code"].to_list()
+        assert (stories.SERANG in named) == (weeks in stories.EMPTY_COUNTER_WEEKS), weeks
+        if weeks in stories.EMPTY_COUNTER_WEEKS:
+            assert named[0] == stories.SERANG, weeks
+
+
+def test_a_pick_narrows_the_list_and_a_month_counts_the_bad_days_of_its_weeks(r, last_week):
+    week = last_week - dt.timedelta(weeks=1)
+    assert days.breach_days(r, "week", "BTN", week, (stories.CIKOKOL,)).is_empty()
+    bad_days = [days.breach_days(r, "week", "BTN", last_week - dt.timedelta(weeks=w), (stories.SERANG,))["day"][0]
+                for w in stories.EMPTY_COUNTER_WEEKS]
+    for month in {dt.date(d.year, d.month, 1) for d in bad_days}:
+        serang = days.breach_days(r, "month", "BTN", month, (stories.SERANG,)).row(0, named=True)
+        in_month = [d for d in bad_days if (d.year, d.month) == (month.year, month.month)]
+        assert serang["breach_days"] == len(in_month) and serang["day"] in in_month, month
