@@ -5,12 +5,15 @@ import datetime as dt
 
 import polars as pl
 import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 from etl.db import make_engine
 from etl.generate import stories
 from present import sentences
 from service import days, marts, reference
 from service.reader import Reader
+from tests.integration.test_pages import ENTRY
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +66,28 @@ def test_a_pick_narrows_the_list_and_a_month_counts_the_bad_days_of_its_weeks(r,
         serang = days.breach_days(r, "month", "BTN", month, (stories.SERANG,)).row(0, named=True)
         in_month = [d for d in bad_days if (d.year, d.month) == (month.year, month.month)]
         assert serang["breach_days"] == len(in_month) and serang["day"] in in_month, month
+
+
+def test_the_weekly_page_and_the_report_card_tell_the_empty_counter_day_in_both_languages(r, last_week, demo_db_url,
+                                                                                         monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", demo_db_url)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    app = AppTest.from_file(ENTRY, default_timeout=120).run()
+    app.switch_page("pages/weekly.py").run().run()
+
+    def serang_lines() -> list[str]:
+        return [m.value for m in app.markdown if "KC Serang:" in m.value and "●" in m.value]
+
+    app.selectbox(key="p").set_value((last_week - dt.timedelta(weeks=1)).isoformat()).run()
+    assert not app.exception, app.exception
+    assert len(serang_lines()) == 1 and "1 dari 5 hari melewati batas" in serang_lines()[0]
+    app.button_group(key="lang").set_value("en").run()
+    assert "1 of 5 days over a hard limit" in serang_lines()[0]
+    app.selectbox(key="p").set_value(last_week.isoformat()).run()
+    assert serang_lines() == []
+    app.selectbox(key="p").set_value((last_week - dt.timedelta(weeks=1)).isoformat()).run()
+    app.switch_page("pages/report_card.py").run()
+    app.selectbox(key="rc").set_value(stories.SERANG).run()
+    assert not app.exception, app.exception
+    assert any(m.value.startswith("KC Serang: 1 of 5 days") for m in app.markdown)
