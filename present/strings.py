@@ -173,22 +173,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "day_breaches_none_branch": ("Tidak ada hari yang melewati batas pada periode ini.",
                                  "No day over a hard limit in this period."),
     "day_breaches_note": ("Hari kerja dengan tunggu lebih dari {wait}, atau kurang dari {staffing} loket terisi saat "
-                          "ada yang antre. Angka mingguan bisa menyamarkan hari seperti ini; yang terparah lebih dulu.",
+                          "ada yang antre. Angka mingguan bisa menyamarkan hari seperti ini.",
                           "Working days with a wait over {wait}, or fewer than {staffing} of counters calling while "
-                          "people queue. Weekly figures can average such a day away; worst first."),
+                          "people queue. Weekly figures can average such a day away."),
     "day_breach_sentence": ("{name}: {count} dari {seen} hari melewati batas. Terparah {day}: tunggu P90 {p90} "
                             "(terlama {longest}), loket terisi {staffing} saat antre, {waiting} tiket masih antre saat "
                             "tutup, layanan sampai {after} lewat jam tutup.",
                             "{name}: {count} of {seen} days over a hard limit. Worst {day}: wait P90 {p90} (longest "
                             "{longest}), {staffing} of counters staffed while busy, {waiting} tickets still waiting at "
                             "closing, service until {after} past closing."),
-    "worst_day": ("Hari terparah", "Worst day"),
-    "days_over": ("Hari melewati batas", "Days over a limit"),
-    "longest_wait": ("Tunggu terlama", "Longest wait"),
-    "wait_p90_day": ("Tunggu P90", "Wait P90"),
-    "staffed_when_busy": ("Loket terisi saat antre", "Counters staffed when busy"),
-    "waiting_at_close": ("Antre saat tutup", "Waiting at closing"),
-    "after_close": ("Layanan lewat jam tutup", "Service after closing"),
     "already_promised": ("Sudah ada janji terbuka #{id} untuk cabang dan indikator ini ({by}, jatuh tempo {due}). "
                          "Centang kotak di atas tombol lalu tekan \"Buat tindak lanjut\" lagi bila memang perlu "
                          "janji kedua.",

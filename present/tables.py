@@ -47,25 +47,6 @@ def attention(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     })
 
 
-def day_breaches(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
-    """Branches with days over a hard limit and their worst day (service.days.breach_days), worst first."""
-    def each(column: str, kpi: str) -> list[str]:
-        return [formats.kpi_value(v, kpi, lang) for v in frame[column]]
-
-    return pl.DataFrame({
-        words.t("branch", lang): frame["name"],
-        words.t("days_over", lang): [f"{n} / {seen}" for n, seen in zip(frame["breach_days"], frame["days_seen"])],
-        words.t("worst_day", lang): [formats.date_long(d, lang) for d in frame["day"]],
-        words.t("wait_p90_day", lang): [formats.minutes(v, lang) for v in frame["wait_p90_min"]],
-        words.t("longest_wait", lang): [formats.minutes(v, lang) for v in frame["wait_max_min"]],
-        words.t("staffed_when_busy", lang): each("staffing", "worst_day_staffing"),
-        words.t("waiting_at_close", lang): each("waiting_at_close", "worst_day_waiting_at_close"),
-        words.t("after_close", lang): [formats.minutes(v, lang) for v in frame["after_close_min"]],
-    }, schema={words.t(key, lang): pl.String for key in (
-        "branch", "days_over", "worst_day", "wait_p90_day", "longest_wait", "staffed_when_busy", "waiting_at_close",
-        "after_close")})
-
-
 def comparison(frame: pl.DataFrame, codes: list[str], names: dict[str, str], lang: str) -> pl.DataFrame:
     """One row per KPI, one column per branch (and the region), each value with ✓/✗, then the target."""
     cells = {(r["code"], r["kpi"]): r for r in frame.iter_rows(named=True)}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import polars as pl
 import pytest
@@ -11,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from etl.db import make_engine
 from etl.generate import stories
 from present import sentences
+from report import content, pdf
 from service import days, marts, reference
 from service.reader import Reader
 from tests.integration.test_pages import ENTRY
@@ -91,3 +93,13 @@ def test_the_weekly_page_and_the_report_card_tell_the_empty_counter_day_in_both_
     app.selectbox(key="rc").set_value(stories.SERANG).run()
     assert not app.exception, app.exception
     assert any(m.value.startswith("KC Serang: 1 of 5 days") for m in app.markdown)
+
+
+def test_the_meeting_pack_tells_the_empty_counter_day_under_the_brief(r, last_week):
+    serang_week = content.collect(r, "week", "BTN", last_week - dt.timedelta(weeks=1), "en")
+    page = pdf.document(serang_week)
+    assert html.escape(sentences.day_breach_sentence(serang_week.day_breaches.row(0, named=True), "en")) in page
+    assert page.index("Days over a hard limit") > page.index("What changed")
+    ordinary = content.collect(r, "week", "BTN", last_week, "id", selected=(stories.SERANG,))
+    assert ordinary.day_breaches.is_empty()
+    assert "Tidak ada cabang dengan hari yang melewati batas." in pdf.document(ordinary)
