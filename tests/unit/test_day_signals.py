@@ -12,6 +12,7 @@ import pytest
 from etl.catalogue import DAY_SIGNALS, KPIS
 from etl.kpis import days
 from etl.kpis.marts import kpi_table
+from present import sentences
 from tests.unit.test_kpis import BRANCHES, CLOSED, SOP, facts, ticket, values
 
 WEEK = dt.date(2026, 11, 16)
@@ -113,3 +114,27 @@ def test_a_day_at_the_limits_breaks_none_and_a_day_without_calls_has_no_wait():
 def test_every_day_signal_is_covered_by_a_known_answer():
     tested = {kpi for _, kpi, _ in test_the_period_keeps_its_worst_day.pytestmark[0].args[1]}
     assert tested == {k.id for k in DAY_SIGNALS}
+
+
+def test_the_worst_day_of_each_branch_with_a_breach_worst_branch_first():
+    frame = days.daily(facts(TICKETS).tickets, BRANCHES, CLOSED, SOP.day_wait_minutes, SOP.day_staffing_below)
+    worst = days.worst_breach_days(frame)
+    # C's Tuesday (P90 67 min) before A's Wednesday (P90 30 min); C broke a limit on 1 of its 2 days.
+    assert worst.select("branch_code", "day", "breach_days", "days_seen").rows() == [
+        ("C", TUE.date(), 1, 2), ("A", WED.date(), 1, 1)]
+    assert days.worst_breach_days(frame.filter(pl.col("branch_code") == "C", ~pl.col("breach"))).is_empty()
+
+
+def test_the_sentence_reads_the_worst_day_aloud_in_both_languages():
+    row = {"name": "KC Serang", "breach_days": 1, "days_seen": 5, "day": dt.date(2026, 11, 12),
+           "wait_p90_min": 273.86, "wait_max_min": 292.25, "staffing": 0.1528, "waiting_at_close": 1234,
+           "after_close_min": 239.6}
+    assert sentences.day_breach_sentence(row, "id") == (
+        "KC Serang: 1 dari 5 hari melewati batas. Terparah Kamis, 12 Nov 2026: tunggu P90 274 mnt (terlama 292 mnt), "
+        "loket terisi 15,3 % saat antre, 1.234 tiket masih antre saat tutup, layanan sampai 240 mnt lewat jam tutup.")
+    assert sentences.day_breach_sentence(row, "en") == (
+        "KC Serang: 1 of 5 days over a hard limit. Worst Thursday 12 Nov 2026: wait P90 274 min (longest 292 min), "
+        "15.3% of counters staffed while busy, 1,234 tickets still waiting at closing, service until 240 min past "
+        "closing.")
+    assert sentences.day_limits_note(60, 0.5, "id").startswith("Hari kerja dengan tunggu lebih dari 60 mnt, atau "
+                                                                "kurang dari 50,0 % loket terisi")
