@@ -17,7 +17,7 @@ class Kpi:
     group: str  # queue | claims | complaints | composite
     unit: str  # share | minutes | ratio | per_1000 | working_days | count | index
     direction: str  # higher | lower: which way is better
-    default_target: float
+    default_target: float | None  # None: a day signal, judged by the hard limits in sop.toml, not a target
     anchor: str
     quantile: float | None = None  # set for percentile KPIs, whose region value pools the records
 
@@ -81,7 +81,22 @@ KPIS: tuple[Kpi, ...] = (
         "period"),
 )
 
-KPI_BY_ID: dict[str, Kpi] = {k.id: k for k in KPIS}
+# Day signals (etl/kpis/days.py): each period's worst working day per branch, and the days that broke a hard
+# limit of [day_limits] in sop.toml. Stored in the marts beside the KPIs, but outside KPIS: no target, no place in
+# the compliance index, the funnel or the brief, which judge whole periods.
+DAY_SIGNALS: tuple[Kpi, ...] = (
+    Kpi("worst_day_wait_p90_min", "Hari terburuk: tunggu P90", "Worst day: wait P90", "day", "minutes", "lower",
+        None, "day of issued_at"),
+    Kpi("worst_day_staffing", "Hari terburuk: loket terisi saat antre", "Worst day: counters staffed when busy",
+        "day", "share", "higher", None, "day of issued_at"),
+    Kpi("worst_day_waiting_at_close", "Hari terburuk: antrean saat tutup", "Worst day: waiting at closing time",
+        "day", "count", "lower", None, "day of issued_at"),
+    Kpi("worst_day_after_close_min", "Hari terburuk: layanan lewat jam tutup", "Worst day: service after closing",
+        "day", "minutes", "lower", None, "day of issued_at"),
+    Kpi("breach_days", "Hari melanggar batas", "Days over a hard limit", "day", "count", "lower", None,
+        "day of issued_at"),
+)
+KPI_BY_ID: dict[str, Kpi] = {k.id: k for k in (*KPIS, *DAY_SIGNALS)}
 # What a rate KPI's denominator counts, so "182 of 200" can say "tickets" (labels in present/words.py).
 COUNTED: dict[str, str] = {
     "wait_within_sop": "tickets", "priority_wait_within_sop": "tickets", "no_show_rate": "tickets",

@@ -28,6 +28,8 @@ class Sop:
     claim_sla: dict
     weights: dict
     target_overrides: tuple[dict, ...]
+    day_wait_minutes: float  # a day with a longer wait breaks a hard limit (etl/kpis/days.py)
+    day_staffing_below: float  # as does a day whose busy-hour staffing is below this share
 
     def targets(self) -> pl.DataFrame:
         """One row per kpi × region × effective_from: catalogue defaults, then the configured changes."""
@@ -74,4 +76,6 @@ def load_sop(config_dir: Path = CONFIG_DIR) -> Sop:
         claim_sla=dict(raw["claim_sla_working_days"]),
         weights=dict(raw.get("weights", {})),
         target_overrides=overrides,
+        day_wait_minutes=float(raw["day_limits"]["wait_minutes"]),
+        day_staffing_below=float(raw["day_limits"]["staffing_below"]),
     )

@@ -3,9 +3,9 @@ import polars as pl
 import streamlit as st
 
 from etl.catalogue import COMPLIANCE_INDEX
-from present import charts, formats, tables, words
+from present import charts, formats, sentences, tables, words
 from present.words import t
-from service import claims, complaints, evaluation, follow_ups, reference
+from service import claims, complaints, days, evaluation, follow_ups, reference
 from ui import blocks, filters, session
 
 f = filters.current()
@@ -36,6 +36,15 @@ if blocks.has_rows(card):
     st.caption(t("evaluation_note"))
     blocks.table(tables.report_card(card, f.lang), key="report_card", height="content",
                  column_config={t("recent"): st.column_config.ImageColumn(t("recent"), help=t("recent_help"))})
+
+st.subheader(t("day_breaches"))
+breaches = days.breach_days(r, f.granularity, f.region, f.period, (branch,))
+if breaches.is_empty():
+    st.success(t("day_breaches_none_branch"))
+else:
+    worst = dict(breaches.row(0, named=True), name=blocks.plain(names.get(branch, branch)))
+    st.markdown(sentences.day_breach_sentence(worst, f.lang))
+st.caption(sentences.day_limits_note(r.sop.day_wait_minutes, r.sop.day_staffing_below, f.lang))
 
 st.subheader(t("open_follow_ups"))
 promised = follow_ups.open_follow_ups(r, f.region, f.period, f.granularity).filter(pl.col("branch_code") == branch)

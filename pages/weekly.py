@@ -4,7 +4,7 @@ import streamlit as st
 from etl.catalogue import HEADLINE_KPIS
 from present import charts, sentences, tables
 from present.words import t
-from service import evaluation, follow_ups, marts, reference
+from service import days, evaluation, follow_ups, marts, reference
 from ui import blocks, filters, pack_download, session
 
 DISCUSS_SHOWN = 6  # what a projected screen holds; the rest one click away
@@ -28,6 +28,17 @@ else:
         with st.expander(t("discuss_more", count=len(lines) - DISCUSS_SHOWN)):
             st.markdown("\n".join(lines[DISCUSS_SHOWN:]))
 st.caption(t("discuss_note"))
+
+st.subheader(t("day_breaches"))
+breaches = days.breach_days(r, f.granularity, f.region, f.period, f.picked)
+if breaches.is_empty():
+    st.success(t("day_breaches_none"))
+else:
+    # The branch name is data: plain text inside the Markdown list, whatever it holds.
+    lines = [sentences.day_breach_sentence(dict(row, name=blocks.plain(row["name"])), f.lang)
+             for row in breaches.iter_rows(named=True)]
+    st.markdown("\n".join(f"- :red[●] {line}" for line in lines))
+st.caption(sentences.day_limits_note(r.sop.day_wait_minutes, r.sop.day_staffing_below, f.lang))
 
 tiles = marts.headline(r, f.granularity, f.region, f.period)
 if f.picked:  # the tiles are the region's: say so, so that they are not read as the picked branch's

@@ -66,6 +66,14 @@ def kpi_number(value: float | None, kpi: str, lang: str | None = None) -> str:
     return kpi_value(value, kpi, lang).removesuffix(suffix) if value is not None else "–"
 
 
+def minutes(value: float | None, lang: str | None = None) -> str:
+    """Whole minutes with their unit, `274 mnt` / `274 min`: a day's waits read aloud, where tenths are noise."""
+    if value is None:
+        return "–"
+    lang = lang or current_language()
+    return number(value, 0, lang) + _UNIT_SUFFIX["minutes"][lang == "en"]
+
+
 def kpi_change(change: float | None, kpi: str, lang: str | None = None) -> str | None:
     """A change between two values of a KPI: percentage points for shares, the unit otherwise.
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from etl.catalogue import KPI_BY_ID
-from present.formats import date_long, kpi_value, period_label, target_text
+from present.formats import date_long, kpi_value, minutes, number, period_label, target_text
 from present.words import current_language, kpi_label, t
 
 
@@ -67,3 +67,20 @@ def attention_sentence(row: dict, granularity: str, lang: str | None = None) -> 
     else:
         text += " " + t("no_promise", lang)
     return text
+
+
+def day_breach_sentence(row: dict, lang: str | None = None) -> str:
+    """`KC Serang: 1 dari 5 hari melewati batas. Terparah Kamis, 12 Nov 2026: tunggu P90 274 mnt (terlama 292 mnt),
+    loket terisi 15,3% saat antre, 38 tiket masih antre saat tutup, layanan sampai 240 mnt lewat jam tutup.`"""
+    lang = lang or current_language()
+    return t("day_breach_sentence", lang, name=row["name"], count=row["breach_days"], seen=row["days_seen"],
+             day=date_long(row["day"], lang), p90=minutes(row["wait_p90_min"], lang),
+             longest=minutes(row["wait_max_min"], lang),
+             staffing=kpi_value(row["staffing"], "worst_day_staffing", lang),
+             waiting=number(row["waiting_at_close"], 0, lang), after=minutes(row["after_close_min"], lang))
+
+
+def day_limits_note(wait_minutes: float, staffing_below: float, lang: str | None = None) -> str:
+    """What makes a day count as over a hard limit, with the limits from the SOP config."""
+    return t("day_breaches_note", lang, wait=minutes(wait_minutes, lang),
+             staffing=kpi_value(staffing_below, "worst_day_staffing", lang))

@@ -166,6 +166,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "promise_raised": ("Janji #{id} sudah dibuat ({by}, {period}), jatuh tempo {due}.",
                        "Promise #{id} already made ({by}, {period}), due {due}."),
     "no_promise": ("Belum ada janji tindak lanjut.", "No promise made yet."),
+    # day signals: the days a weekly figure averages away
+    "day_breaches": ("Hari melewati batas", "Days over a hard limit"),
+    "day_breaches_none": ("Tidak ada cabang dengan hari yang melewati batas.",
+                          "No branch had a day over a hard limit."),
+    "day_breaches_none_branch": ("Tidak ada hari yang melewati batas pada periode ini.",
+                                 "No day over a hard limit in this period."),
+    "day_breaches_note": ("Hari kerja dengan tunggu lebih dari {wait}, atau kurang dari {staffing} loket terisi saat "
+                          "ada yang antre. Angka mingguan bisa menyamarkan hari seperti ini.",
+                          "Working days with a wait over {wait}, or fewer than {staffing} of counters calling while "
+                          "people queue. Weekly figures can average such a day away."),
+    "day_breach_sentence": ("{name}: {count} dari {seen} hari melewati batas. Terparah {day}: tunggu P90 {p90} "
+                            "(terlama {longest}), loket terisi {staffing} saat antre, {waiting} tiket masih antre saat "
+                            "tutup, layanan sampai {after} lewat jam tutup.",
+                            "{name}: {count} of {seen} days over a hard limit. Worst {day}: wait P90 {p90} (longest "
+                            "{longest}), {staffing} of counters staffed while busy, {waiting} tickets still waiting at "
+                            "closing, service until {after} past closing."),
     "already_promised": ("Sudah ada janji terbuka #{id} untuk cabang dan indikator ini ({by}, jatuh tempo {due}). "
                          "Centang kotak di atas tombol lalu tekan \"Buat tindak lanjut\" lagi bila memang perlu "
                          "janji kedua.",

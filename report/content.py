@@ -8,7 +8,7 @@ import polars as pl
 
 from etl.kpis.periods import period_code
 from present import formats, words
-from service import evaluation, follow_ups, marts, reference
+from service import days, evaluation, follow_ups, marts, reference
 from service.reader import Reader
 
 FUNNEL_KPI = "wait_within_sop"
@@ -85,6 +85,8 @@ class Pack:
     generated_at: dt.datetime
     green_from: float
     yellow_from: float
+    day_wait_minutes: float  # the hard limits a day is judged by (sop.toml [day_limits])
+    day_staffing_below: float
     headline: pl.DataFrame  # marts.headline
     league: pl.DataFrame  # evaluation.league
     matrix: pl.DataFrame  # marts.compliance_matrix
@@ -93,6 +95,7 @@ class Pack:
     funnel_curve: pl.DataFrame  # evaluation.funnel → curve
     zone_strip: pl.DataFrame  # marts.zone_strip
     follow_ups: pl.DataFrame  # follow_ups.open_follow_ups: every open item, with its due_state
+    day_breaches: pl.DataFrame  # days.breach_days: branches with days over a hard limit, each with its worst day
     funnel_kpi: str = field(default=FUNNEL_KPI)
 
     @property
@@ -166,7 +169,7 @@ def collect(reader: Reader, granularity: str, region: str, period: dt.date, lang
         selected=selected, selected_names=tuple(names.get(code, code) for code in selected),
         complete=bool(complete[0]) if complete.len() else False, up_to=fresh["up_to"], loaded_at=fresh["loaded_at"],
         generated_at=(now or dt.datetime.now()).replace(microsecond=0), green_from=sop.green_from,
-        yellow_from=sop.yellow_from,
+        yellow_from=sop.yellow_from, day_wait_minutes=sop.day_wait_minutes, day_staffing_below=sop.day_staffing_below,
         headline=marts.headline(reader, granularity, region, period),
         league=league,
         matrix=marts.compliance_matrix(reader, granularity, region, period, selected),
@@ -174,6 +177,7 @@ def collect(reader: Reader, granularity: str, region: str, period: dt.date, lang
         funnel=judged, funnel_curve=curve,
         zone_strip=marts.zone_strip(reader, granularity, region, period, selected=selected),
         follow_ups=promises,
+        day_breaches=days.breach_days(reader, granularity, region, period, selected),
     )
 
 

@@ -86,7 +86,8 @@ def _print(document_html: str, browser: str, footer: str) -> bytes:
 
 def document(pack: Pack) -> str:
     """The whole pack as one HTML page, sections separated by page breaks."""
-    sections = [_cover(pack), _brief(pack), _league(pack), _zone_strip(pack), _funnel(pack), _follow_ups(pack)]
+    sections = [_cover(pack), _brief(pack) + _day_breaches(pack), _league(pack), _zone_strip(pack), _funnel(pack),
+                _follow_ups(pack)]
     body = "\n".join(f'<section>{part}</section>' for part in sections)
     title = html.escape(f"Pantau · {pack.title} · {pack.region_name} · {pack.period_text}")
     return (f'<!DOCTYPE html><html lang="{pack.lang}"><head><meta charset="utf-8"><title>{title}</title>'
@@ -146,6 +147,18 @@ def _brief(pack: Pack) -> str:
         f'<li class="{r["direction"]}"><span class="arrow">{"▼" if r["direction"] == "worse" else "▲"}</span>'
         f'{_e(sentences.change_sentence(r, pack.granularity, lang))}</li>' for r in pack.changes.iter_rows(named=True))
     return heading + f'<ul class="brief">{items}</ul><p class="note">{_e(words.t("what_changed_note", lang))}</p>'
+
+
+def _day_breaches(pack: Pack) -> str:
+    """The days a weekly figure averages away, under the brief: one sentence per branch, worst first."""
+    lang = pack.lang
+    heading = f'<h2>{_e(words.t("day_breaches", lang))}</h2>'
+    note = f'<p class="note">{_e(sentences.day_limits_note(pack.day_wait_minutes, pack.day_staffing_below, lang))}</p>'
+    if pack.day_breaches.is_empty():
+        return heading + f'<p class="calm">✓ {_e(words.t("day_breaches_none", lang))}</p>' + note
+    items = "".join(f'<li class="worse"><span class="arrow">●</span>{_e(sentences.day_breach_sentence(r, lang))}</li>'
+                    for r in pack.day_breaches.iter_rows(named=True))
+    return heading + f'<ul class="brief">{items}</ul>' + note
 
 
 def _league(pack: Pack) -> str:

@@ -12,15 +12,16 @@ from service.reader import Reader
 from service.reference import RECENT_PERIODS, branch_names, periods, recent_periods, region_branches
 
 CATALOGUE_ORDER = pl.DataFrame({"kpi": [k.id for k in KPIS], "kpi_order": list(range(len(KPIS)))})
+# What "every KPI" means to a reader: the day signals share the marts but are asked for by name (service/days.py).
+EVERY_KPI: tuple[str, ...] = tuple(k.id for k in KPIS)
 
 
 def _kpi_values(r: Reader, granularity: str, region: str, first: dt.date, last: dt.date,
                 kpis: tuple[str, ...]) -> pl.DataFrame:
     mart = schema.KPI_MARTS[granularity]
     codes = [region, *region_branches(r, region)["branch_code"]]
-    statement = select(mart).where(mart.c.code.in_(codes), mart.c.period_start.between(first, last))
-    if kpis:
-        statement = statement.where(mart.c.kpi.in_(kpis))
+    statement = select(mart).where(mart.c.code.in_(codes), mart.c.period_start.between(first, last),
+                                   mart.c.kpi.in_(kpis or EVERY_KPI))
     frame = r.read(statement)
     names = branch_names(r)
     return frame.with_columns(

@@ -27,11 +27,11 @@ def offer(r: Reader, f: Filters) -> None:
     stem = file_stem(f.region, f.period, f.granularity)
     with_pdf = pdf.find_chromium() is not None
     ready = st.session_state.get(_READY)
+    if (ready is None or ready[0] != key) and st.button(
+            t("meeting_pack_prepare"), icon=":material/description:",
+            help=t("meeting_pack_help") if with_pdf else t("meeting_pack_no_pdf")):
+        ready = st.session_state[_READY] = (key, _build(r, f, stem, with_pdf))
     if ready is None or ready[0] != key:
-        if st.button(t("meeting_pack_prepare"), icon=":material/description:",
-                     help=t("meeting_pack_help") if with_pdf else t("meeting_pack_no_pdf")):
-            st.session_state[_READY] = (key, _build(r, f, stem, with_pdf))
-            st.rerun()
         return
     content = ready[1]
     if with_pdf:

@@ -13,6 +13,7 @@ import polars as pl
 from etl.catalogue import COMPLIANCE_INDEX, KPI_BY_ID, KPIS
 from etl.kpis import claims as claim_kpis
 from etl.kpis import complaints as complaint_kpis
+from etl.kpis import days as day_kpis
 from etl.kpis import queue as queue_kpis
 from etl.kpis.shapes import RATE_SCHEMA, SAMPLE_SCHEMA
 from etl.sop import ALL_REGIONS, Sop
@@ -63,9 +64,22 @@ def kpi_table(
         pooled_quantiles(samples.filter(in_range), regions),
     ], how="diagonal")
     judged = with_targets(values, sop.targets(), regions)
-    return pl.concat([judged, compliance_index(judged, sop)], how="diagonal").select(list(MART_SCHEMA)).sort(
+    return pl.concat([judged, compliance_index(judged, sop), day_signals(facts, sop, closed, granularity, regions)
+                      .filter(in_range)], how="diagonal").select(list(MART_SCHEMA)).sort(
         "level", "code", "period_start", "kpi"
     )
+
+
+def day_signals(facts: Facts, sop: Sop, closed: list[dt.date], granularity: str,
+                regions: pl.DataFrame) -> pl.DataFrame:
+    """The worst day of each period, branch and region level; no target, so never in the compliance index."""
+    days = day_kpis.daily(facts.tickets, facts.branches, closed, sop.day_wait_minutes, sop.day_staffing_below)
+    branch = day_kpis.day_signal_values(days, granularity)
+    return pl.concat([
+        branch.select(pl.lit("branch").alias("level"), pl.col("branch_code").alias("code"), pl.exclude("branch_code")),
+        day_kpis.region_worst(branch, regions).select(pl.lit("region").alias("level"),
+                                                      pl.col("branch_code").alias("code"), pl.exclude("branch_code")),
+    ]).with_columns(pl.lit(None, dtype=pl.Float64).alias("target"), pl.lit(None, dtype=pl.Boolean).alias("meets_target"))
 
 
 def pooled_rates(parts: pl.DataFrame, regions: pl.DataFrame) -> pl.DataFrame:

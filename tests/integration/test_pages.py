@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from etl import schema
 from etl.db import make_engine
+from present.words import t
 from tests.ui_db import DEMO_SECRET
 
 ENTRY = str(Path(__file__).resolve().parents[2] / "dashboard.py")
@@ -171,3 +172,16 @@ def test_uploading_a_raw_file_loads_it_and_reports_quarantine(demo_db_url, tmp_p
         assert at.success[0].value.startswith("Dimuat 1 baris; 1 baris dikarantina")
     else:  # loading with another key would give the same people new pseudonyms: refused, on screen
         assert not at.success and "wrong pseudonym key" in at.error[0].value
+
+
+def test_the_meeting_pack_is_prepared_on_request_then_offered(app, monkeypatch):
+    """Nothing is built while the page renders; the button builds the pack with its steps shown, then the
+    download is there (the XLSX alone here: without Chromium the page says the PDF is not available)."""
+    monkeypatch.setattr("report.pdf.find_chromium", lambda: None)
+    app.run()
+    assert not app.get("download_button") or all(b.proto.label != t("meeting_pack_xlsx", "id")
+                                                 for b in app.get("download_button"))
+    next(b for b in app.button if b.label == t("meeting_pack_prepare", "id")).click().run()
+    assert not app.exception, app.exception
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert t("meeting_pack_xlsx", "id") in labels

@@ -146,7 +146,8 @@ def test_a_refresh_month_by_month_equals_a_refresh_in_one_read(random_year):
     # The random records reach every KPI family in every month, so each block had something to lose.
     weekly = whole["kpi_weekly"]
     for kpi in ("claim_backlog_over_sla", "complaint_backlog_over_sop", "first_visit_resolution", "counter_staffing",
-                "claim_paid_within_sla", "complaint_resolved_within_sop", "complaint_rate_per_1000"):
+                "claim_paid_within_sla", "complaint_resolved_within_sop", "complaint_rate_per_1000",
+                "worst_day_wait_p90_min", "worst_day_staffing", "breach_days"):
         months = set(weekly.filter(pl.col("kpi") == kpi)["period_start"].dt.month())
         assert months >= {8, 9, 10, 11}, kpi
     # A partial refresh, block by block, from mid-October on leaves the same tables.
