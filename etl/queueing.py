@@ -61,12 +61,13 @@ def share_within(counters, arrivals_per_min, service_min, limit_min, *, priority
     return np.where(c > load, np.clip(share, 0.0, 1.0), 0.0)
 
 
-def counters_needed(arrivals_per_min, service_min, limit_min: float, target: float, *,
+def counters_needed(arrivals_per_min, service_min, limit_min: float, target, *,
                     priority_per_min=None, priority_limit_min: float | None = None,
-                    priority_target: float | None = None) -> np.ndarray:
+                    priority_target=None) -> np.ndarray:
     """The fewest counters whose predicted share within `limit_min` is at least `target` (0 without arrivals).
 
-    With priority arrivals and their own limit and target, both standards must hold. A slot needing more
+    With priority arrivals and their own limit and target, both standards must hold (the second only where
+    priority tickets arrive). A slot needing more
     than MAX_COUNTERS gets MAX_COUNTERS. Service times must be positive wherever there are arrivals.
     """
     lam, s = np.broadcast_arrays(np.asarray(arrivals_per_min, dtype=float), np.asarray(service_min, dtype=float))
@@ -83,7 +84,8 @@ def counters_needed(arrivals_per_min, service_min, limit_min: float, target: flo
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             ok = 1 - waits * np.exp(-(c / s - lam) * limit_min) >= target
             if lam_p is not None:
-                ok &= 1 - waits * np.exp(-(c / s - lam_p) * priority_limit_min) >= priority_target
+                # Without priority arrivals there is no priority ticket to keep waiting.
+                ok &= (lam_p <= 0) | (1 - waits * np.exp(-(c / s - lam_p) * priority_limit_min) >= priority_target)
         met = open_ & ok & (c > load)
         needed = np.where(met, c, needed)
         open_ &= ~met

@@ -103,8 +103,8 @@ def busy_slots(tickets: pl.DataFrame, branches: pl.DataFrame, closed: list[dt.da
     """
     hours = branches.select(
         "branch_code", "counters",
-        _time_of_day(pl.col("opens_at")).alias("opens"),
-        _time_of_day(pl.col("closes_at")).alias("closes"),
+        time_of_day(pl.col("opens_at")).alias("opens"),
+        time_of_day(pl.col("closes_at")).alias("closes"),
     ).with_columns(((pl.col("closes") - pl.col("opens")).dt.total_seconds() / 3600).ceil().cast(pl.Int64).alias("slots"))
     called = (
         tickets.filter(pl.col("called_at").is_not_null())
@@ -146,7 +146,7 @@ def busy_slots(tickets: pl.DataFrame, branches: pl.DataFrame, closed: list[dt.da
     )
 
 
-def _time_of_day(hhmm: pl.Expr) -> pl.Expr:
+def time_of_day(hhmm: pl.Expr) -> pl.Expr:
     """`HH:MM` as a duration since midnight."""
     parts = hhmm.str.split_exact(":", 1)
     return pl.duration(hours=parts.struct.field("field_0").cast(pl.Int64),

@@ -56,6 +56,8 @@ def test_priority_tickets_wait_less_and_can_need_more_counters():
     plain = counters_needed(0.5, 10.0, 15, 0.9)
     strict = counters_needed(0.5, 10.0, 15, 0.9, priority_per_min=0.04, priority_limit_min=5, priority_target=0.999)
     assert strict > plain
+    # No priority ticket arrives: nothing to call within five minutes.
+    assert counters_needed(1 / 60, 10.0, 15, 0.9, priority_per_min=0.0, priority_limit_min=5, priority_target=0.95) == 1
 
 
 SLOTS = 250
