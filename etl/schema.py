@@ -198,6 +198,7 @@ staffing_hourly = Table(
     Column("branch_code", String(32), primary_key=True),
     Column("slot_start", DateTime, primary_key=True),
     Column("arrivals", Integer, nullable=False),
+    Column("priority_arrivals", Integer, nullable=False),  # the model's second standard; next week's plan needs it
     Column("called", Integer, nullable=False),
     Column("service_min_mean", Float),
     Column("counters_active", Integer, nullable=False),

@@ -24,8 +24,8 @@ from etl.queueing import counters_needed, share_within
 from etl.sop import Sop
 
 STAFFING_SCHEMA = {
-    "branch_code": pl.String, "slot_start": pl.Datetime("us"), "arrivals": pl.Int64, "called": pl.Int64,
-    "service_min_mean": pl.Float64, "counters_active": pl.Int64, "counters_available": pl.Int64,
+    "branch_code": pl.String, "slot_start": pl.Datetime("us"), "arrivals": pl.Int64, "priority_arrivals": pl.Int64,
+    "called": pl.Int64, "service_min_mean": pl.Float64, "counters_active": pl.Int64, "counters_available": pl.Int64,
     "counters_needed": pl.Int64, "predicted_within_sop": pl.Float64, "actual_within_sop": pl.Float64,
 }
 KPI_ALL, KPI_PRIORITY = "wait_within_sop", "priority_wait_within_sop"

@@ -20,7 +20,7 @@ HEADER = "ticket_id,visit_id,branch_code,participant_id,service,priority_group,i
 # Monday 16 November 2026 at KC Serang (4 counters, 08:00-15:00); a Saturday ticket makes no slot.
 FIRST = HEADER + """T1,V1,SRG,,claim_jht,,2026-11-16 08:05:00,2026-11-16 08:10:00,2026-11-16 08:20:00,L1,resolved,
 T2,V2,SRG,,membership,,2026-11-16 08:06:00,2026-11-16 08:30:00,2026-11-16 08:40:00,L2,resolved,
-T3,V3,SRG,,information,,2026-11-16 08:20:00,2026-11-16 08:25:00,2026-11-16 08:35:00,L1,resolved,
+T3,V3,SRG,,information,elderly,2026-11-16 08:20:00,2026-11-16 08:25:00,2026-11-16 08:35:00,L1,resolved,
 T4,V4,SRG,,information,,2026-11-16 10:10:00,,,,no_show,
 T5,V5,SRG,,information,,2026-11-21 09:00:00,2026-11-21 09:05:00,2026-11-21 09:10:00,L1,resolved,
 """
@@ -45,7 +45,9 @@ def test_the_etl_writes_one_row_per_hour_slot_and_refreshes_it(any_engine, raw_d
     assert first["service_min_mean"] == pytest.approx(10.0)
     assert first["actual_within_sop"] == pytest.approx(2 / 3)
     assert first["predicted_within_sop"] == pytest.approx(float(share_within(2, 3 / 60, 10.0, 15)))
-    assert first["counters_needed"] == int(counters_needed(3 / 60, 10.0, 15, 0.90)) == 2
+    assert first["priority_arrivals"] == 1
+    assert first["counters_needed"] == int(counters_needed(
+        3 / 60, 10.0, 15, 0.90, priority_per_min=1 / 60, priority_limit_min=5, priority_target=0.95)) == 2
     assert (empty["arrivals"], empty["counters_needed"], empty["predicted_within_sop"]) == (0, 0, None)
     # Nobody called at 10:00: no share happened, the model says none with no counter, and prices with the day's mean.
     assert (walked_out["arrivals"], walked_out["called"], walked_out["counters_active"]) == (1, 0, 0)

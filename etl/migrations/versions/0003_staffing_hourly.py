@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("branch_code", sa.String(length=32), nullable=False),
         sa.Column("slot_start", sa.DateTime(), nullable=False),
         sa.Column("arrivals", sa.Integer(), nullable=False),
+        sa.Column("priority_arrivals", sa.Integer(), nullable=False),
         sa.Column("called", sa.Integer(), nullable=False),
         sa.Column("service_min_mean", sa.Float(), nullable=True),
         sa.Column("counters_active", sa.Integer(), nullable=False),
