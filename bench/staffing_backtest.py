@@ -18,6 +18,8 @@ from sqlalchemy import select
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from etl.db import make_engine, read_frame  # noqa: E402
+from etl.kpis.staffing import SLOT_MINUTES  # noqa: E402
+from etl.queueing import share_within  # noqa: E402
 from etl.schema import staffing_hourly  # noqa: E402
 from etl.staffing_plan import SIZE_BANDS, TRUSTED_ARRIVALS, backtest_slots, calibration, error_by_size  # noqa: E402
 
@@ -46,6 +48,21 @@ def main() -> None:
     for row in calibration(checked).iter_rows(named=True):
         print(f"| {row['decile'] * 10}–{row['decile'] * 10 + 10} % | {row['slots']:,} | {row['predicted'] * 100:.1f} % | "
               f"{row['actual'] * 100:.1f} % |")
+    # The stored prediction prices overloaded hours as a fluid queue; Erlang C alone says 0 % there.
+    priced = checked.drop_nulls("service_min_mean")
+    erlang_only = share_within(priced["counters_active"].to_numpy(), priced["arrivals"].to_numpy() / SLOT_MINUTES,
+                               priced["service_min_mean"].to_numpy(), 15.0)
+    variants = priced.with_columns(pl.Series("erlang_c", erlang_only))
+    print("\n| model | slots | MAE, all | MAE, ≥ 10 tickets | bias, all |")
+    print("|---|---:|---:|---:|---:|")
+    for label, column in (("Erlang C alone", "erlang_c"), ("Erlang C, fluid when overloaded (stored)",
+                                                           "predicted_within_sop")):
+        error = pl.col(column) - pl.col("actual_within_sop")
+        row = variants.select(pl.len().alias("n"), error.abs().mean().alias("mae"), error.mean().alias("bias"),
+                              error.abs().filter(pl.col("arrivals") >= TRUSTED_ARRIVALS).mean().alias("mae_big")).row(
+            0, named=True)
+        print(f"| {label} | {row['n']:,} | {row['mae'] * 100:.1f} pts | {row['mae_big'] * 100:.1f} pts | "
+              f"{row['bias'] * 100:+.1f} pts |")
     trusted = checked.filter(pl.col("arrivals") >= TRUSTED_ARRIVALS)
     print(f"\nTrusted slots (≥ {TRUSTED_ARRIVALS} tickets): {trusted.height:,}, calibration:\n")
     print("| predicted | slots | mean predicted | actual |")

@@ -18,6 +18,14 @@ C(c, a), but only behind other priority tickets: its wait, when it waits, is exp
 (the non-preemptive priority M/M/c queue; Gross & Harris §3.4). The share of all tickets within the limit is
 taken from the first-come-first-served formula: priority moves waits between tickets, not their total.
 
+An hour with no more counters than its load has no steady state: Erlang C says nobody is called in time, yet
+a queue that builds for one hour only keeps its first arrivals' waits short. For what an hour did with the
+counters it had, `share_within_hour` takes the fluid approximation there (arrivals and calls as steady flows,
+starting from an empty queue; Whitt, "Fluid models for multiserver queues with abandonments", Oper. Res.
+54(1), 2006, without abandonment): the queue grows at λ - c/s, an arrival τ minutes into the hour waits
+(λ - c/s)·τ / (c/s), and the share called within t is min(1, t·(c/s) / ((λ - c/s)·T)) for a slot of T
+minutes. It ignores the queue left by the hour before, so it is optimistic after a long overload.
+
 Every function takes numpy arrays (or scalars) and broadcasts, so one call prices every slot of a mart.
 """
 from __future__ import annotations
@@ -59,6 +67,18 @@ def share_within(counters, arrivals_per_min, service_min, limit_min, *, priority
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         share = 1 - waits * np.exp(-(c / s - ahead) * limit_min)
     return np.where(c > load, np.clip(share, 0.0, 1.0), 0.0)
+
+
+def share_within_hour(counters, arrivals_per_min, service_min, limit_min, slot_min: float) -> np.ndarray:
+    """Share called within `limit_min` in one slot of `slot_min` minutes: Erlang C where the counters exceed
+    the load, the fluid approximation of an overloaded slot elsewhere (0 with no counter)."""
+    c = np.asarray(counters, dtype=np.int64)
+    lam = np.asarray(arrivals_per_min, dtype=float)
+    s = np.asarray(service_min, dtype=float)
+    rate = c / s  # calls per minute with every counter busy
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fluid = np.clip(limit_min * rate / ((lam - rate) * slot_min), 0.0, 1.0)
+    return np.where(c > lam * s, share_within(c, lam, s, limit_min), np.where(c > 0, fluid, 0.0))
 
 
 def counters_needed(arrivals_per_min, service_min, limit_min: float, target, *,

@@ -20,7 +20,7 @@ import polars as pl
 from etl.calendar import is_working_day
 from etl.kpis.marts import with_targets
 from etl.kpis.queue import SLOT, minutes_between, time_of_day
-from etl.queueing import counters_needed, share_within
+from etl.queueing import counters_needed, share_within_hour
 from etl.sop import Sop
 
 STAFFING_SCHEMA = {
@@ -111,7 +111,7 @@ def _priced(slots: pl.DataFrame, sop: Sop) -> pl.DataFrame:
         needed_counters(slots, sop).alias("counters_needed"),
     )
     lam, service = _rates(priced)
-    predicted = share_within(priced["counters_active"].to_numpy(), lam, service, sop.wait_minutes)
+    predicted = share_within_hour(priced["counters_active"].to_numpy(), lam, service, sop.wait_minutes, SLOT_MINUTES)
     return priced.with_columns(
         pl.when(pl.col("arrivals") > 0).then(pl.Series(predicted)).alias("predicted_within_sop")
     ).select(list(STAFFING_SCHEMA)).cast(STAFFING_SCHEMA)

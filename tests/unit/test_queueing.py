@@ -7,7 +7,7 @@ import ciw
 import numpy as np
 import pytest
 
-from etl.queueing import MAX_COUNTERS, counters_needed, erlang_c, share_within
+from etl.queueing import MAX_COUNTERS, counters_needed, erlang_c, share_within, share_within_hour
 
 # Call Centre Helper's worked example: 100 calls per 30 minutes, 180 s handling time, 20 s target (in minutes).
 CALLS_PER_MIN = 100 / 30
@@ -37,6 +37,15 @@ def test_overloaded_closed_and_empty_slots():
     assert share_within([4, 5, 0], 1.0, 5.0, 15).tolist() == [0.0, 0.0, 0.0]
     assert counters_needed([0.0, 0.5], 10.0, 15, 0.9).tolist()[0] == 0
     assert counters_needed(1000.0, 10.0, 15, 0.9) == MAX_COUNTERS
+
+
+def test_an_overloaded_hour_is_priced_as_a_fluid_queue_from_empty():
+    # 60 tickets an hour of 10 minutes on 5 counters: the queue grows by 0.5 a minute and drains at 0.5 a minute,
+    # so a ticket τ minutes in waits τ minutes: a quarter of the hour's tickets are called within 15.
+    assert share_within_hour(5, 1.0, 10.0, 15, 60) == pytest.approx(0.25)
+    assert share_within_hour(0, 1.0, 10.0, 15, 60) == 0.0
+    assert share_within_hour(12, 1.0, 10.0, 15, 60) == pytest.approx(share_within(12, 1.0, 10.0, 15))
+    assert share_within_hour(10, 1.0, 10.0, 15, 60) == 1.0  # exactly as many counters as work: no queue grows
 
 
 def test_more_counters_never_hurt_and_needed_is_the_fewest():
