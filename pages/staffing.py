@@ -1,4 +1,6 @@
 """Kebutuhan Loket: how many counters each hour needed to meet the SOP, how many were open, and next week's plan."""
+import datetime as dt
+
 import streamlit as st
 
 from etl.staffing_plan import PLAN_WEEKS, TRUSTED_ARRIVALS
@@ -18,6 +20,13 @@ blocks.header("page_staffing", "staffing_question", period=f.period_text)
 def percent(share: float | None) -> str:
     return "–" if share is None else f"{formats.number(share * 100, 0, f.lang)} %"
 
+
+empty = staffing.empty_counter_days(r, f.scope, f.period, f.granularity)
+if not empty.is_empty():
+    st.warning(t("empty_days", days="; ".join(
+        t("empty_day", branch=row["branch_name"], day=formats.date_long(row["day"], f.lang),
+          active=row["counters_active"], counters=row["counters_available"]) for row in empty.iter_rows(named=True))),
+        icon=":material/person_off:")
 
 st.subheader(t("short_hours_title"))
 short = staffing.short_hours(r, f.scope, f.period, f.granularity)
@@ -43,8 +52,9 @@ else:
             priority=formats.number(sop.priority_wait_minutes, 0, f.lang), n=TRUSTED_ARRIVALS))
         stretch = staffing.worst_stretch(slots, sop.wait_minutes)
         if stretch is not None:
-            st.markdown(t("extra_counter", extra=stretch.extra, day=formats.date_long(stretch.day, f.lang),
-                          first=stretch.first.strftime("%H.%M"), last=(stretch.last.replace(minute=59)).strftime("%H.%M"),
+            st.markdown(t("extra_counter" if stretch.extra > 1 else "extra_counter_one", extra=stretch.extra,
+                          day=formats.date_long(stretch.day, f.lang), first=formats.clock(stretch.first, f.lang),
+                          last=formats.clock(stretch.last + dt.timedelta(hours=1), f.lang),
                           with_extra=percent(stretch.predicted_with_extra),
                           minutes=formats.number(sop.wait_minutes, 0, f.lang),
                           actual=percent(stretch.actual if stretch.actual is not None else stretch.predicted)))

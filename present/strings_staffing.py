@@ -28,6 +28,11 @@ STAFFING_STRINGS: dict[str, tuple[str, str]] = {
     "pick_day": ("Hari", "Day"),
     "extra_counter": ("**+{extra} loket {day} {first}–{last}: {with_extra} dalam {minutes} menit, bukan {actual}.**",
                       "**+{extra} counters {day} {first}–{last}: {with_extra} within {minutes} minutes, not {actual}.**"),
+    "extra_counter_one": ("**+1 loket {day} {first}–{last}: {with_extra} dalam {minutes} menit, bukan {actual}.**",
+                          "**+1 counter {day} {first}–{last}: {with_extra} within {minutes} minutes, not {actual}.**"),
+    "empty_days": ("Hari dengan loket kosong: {days}.", "Days with empty counters: {days}."),
+    "empty_day": ("{branch} {day} ({active} dari {counters} loket memanggil)",
+                  "{branch} {day} ({active} of {counters} counters calling)"),
     "extra_counter_note": ("Jam terburuk periode ini ({tickets} tiket). Angka pertama perkiraan model antrean (Erlang C) "
                            "dengan loket tambahan; yang kedua yang terjadi.",
                            "The period's worst stretch ({tickets} tickets). The first figure is the queueing model's "

@@ -27,6 +27,8 @@ from service.reference import branches, visible_codes
 
 # Weeks of history the plan reads: PLAN_WEEKS comparable weeks, with room for holidays and surge weeks skipped.
 HISTORY_WEEKS = PLAN_WEEKS + 4
+# Short hours that make a day with half the counters empty worth naming (a quiet afternoon is not).
+EMPTY_DAY_SHORT_HOURS = 3
 
 
 def _slots(r: Reader, codes: tuple[str, ...], first: dt.date, after: dt.date) -> pl.DataFrame:
@@ -76,6 +78,20 @@ def branch_slots(r: Reader, branch_code: str, start: dt.date, granularity: str) 
     return r.cached(_period_slots, record_codes(r, (branch_code,)), start, granularity)
 
 
+def empty_counter_days(r: Reader, codes: tuple[str, ...], start: dt.date, granularity: str) -> pl.DataFrame:
+    """Branch-days when at most half the branch's counters ever called while hours went short: staff away, not
+    covered. Columns: branch_code, branch_name, day, counters_active (the day's most), counters_available."""
+    slots = r.cached(_period_slots, visible_codes(r, codes), start, granularity)
+    return (
+        slots.group_by("branch_code", pl.col("slot_start").dt.date().alias("day"))
+        .agg(pl.col("counters_active").max(), pl.col("counters_available").first(), pl.col("short").sum())
+        .filter(pl.col("counters_active") * 2 <= pl.col("counters_available"), pl.col("short") >= EMPTY_DAY_SHORT_HOURS)
+        .join(branches(r).select("branch_code", "branch_name"), on="branch_code")
+        .sort("day", "branch_code")
+        .select("branch_code", "branch_name", "day", "counters_active", "counters_available")
+    )
+
+
 def detail_codes(r: Reader, codes: tuple[str, ...]) -> tuple[str, ...]:
     """The branches among `codes` whose hour-by-hour detail the viewer reads."""
     return record_codes(r, codes)
@@ -96,14 +112,15 @@ class Stretch:
 
 
 def worst_stretch(slots: pl.DataFrame, wait_minutes: float) -> Stretch | None:
-    """The run of short hours (one day, consecutive slots) with the most tickets, priced with the counters that
-    were open and with as many more as the worst of its hours lacked."""
+    """The run of short hours (one day, consecutive slots) with the most counter-hours missing (then the most
+    tickets), priced with the counters that were open and with as many more as the worst of its hours lacked."""
     short = slots.filter(pl.col("short")).sort("slot_start")
     if short.is_empty():
         return None
     gap = pl.col("slot_start").diff().fill_null(dt.timedelta(hours=2)) != dt.timedelta(hours=1)
     runs = short.with_columns(gap.cum_sum().alias("run"))
-    best = runs.group_by("run").agg(pl.col("arrivals").sum()).sort(["arrivals", "run"], descending=[True, False])
+    best = runs.group_by("run").agg(pl.col("short_by").sum(), pl.col("arrivals").sum()).sort(
+        ["short_by", "arrivals", "run"], descending=[True, True, False])
     hours = runs.filter(pl.col("run") == best["run"][0])
     extra = int(hours["short_by"].max())
     arrivals = hours["arrivals"].to_numpy().astype(float)

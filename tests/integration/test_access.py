@@ -6,6 +6,7 @@ AppTest, because the viewer is who Streamlit says is signed in (`at.user`), as i
 """
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -150,6 +151,8 @@ def _staffing_probe():
         "own_slots": staffing.branch_slots(r, "BTN02", week, "week").height,
         "plan_branches": staffing.next_week_plan(r, codes)["branch_code"].n_unique(),
         "short_branches": staffing.short_hours(r, codes, week, "week")["branch_code"].n_unique(),
+        "empty_days": staffing.empty_counter_days(r, codes, week.replace(day=1), "month").select(
+            "branch_code", "day").rows(),
     }
 
 
@@ -159,6 +162,8 @@ def test_a_branch_manager_sees_every_branch_plan_but_only_their_own_hours(access
     assert head["serang_slots"] > 0 and len(head["detail"]) == 11
     assert manager["plan_branches"] == head["plan_branches"] == 11
     assert manager["short_branches"] == head["short_branches"] > 1
+    # The demo's November: Serang's empty-counter Thursday (the generator's story 2), named to everyone.
+    assert manager["empty_days"] == head["empty_days"] == [("BTN01", dt.date(2026, 11, 12))]
 
 
 def test_a_regional_head_gets_every_record_of_the_region(access_db):
