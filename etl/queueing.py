@@ -24,7 +24,8 @@ counters it had, `share_within_hour` takes the fluid approximation there (arriva
 starting from an empty queue; Whitt, "Fluid models for multiserver queues with abandonments", Oper. Res.
 54(1), 2006, without abandonment): the queue grows at λ - c/s, an arrival τ minutes into the hour waits
 (λ - c/s)·τ / (c/s), and the share called within t is min(1, t·(c/s) / ((λ - c/s)·T)) for a slot of T
-minutes. It ignores the queue left by the hour before, so it is optimistic after a long overload.
+minutes. `share_within_day` carries the queue an hour leaves into the next: waits of an hour after an
+overload are its backlog's, until the backlog is under the limit's worth of calls, and Erlang C's after.
 
 Every function takes numpy arrays (or scalars) and broadcasts, so one call prices every slot of a mart.
 """
@@ -79,6 +80,39 @@ def share_within_hour(counters, arrivals_per_min, service_min, limit_min, slot_m
     with np.errstate(divide="ignore", invalid="ignore"):
         fluid = np.clip(limit_min * rate / ((lam - rate) * slot_min), 0.0, 1.0)
     return np.where(c > lam * s, share_within(c, lam, s, limit_min), np.where(c > 0, fluid, 0.0))
+
+
+def share_within_day(counters, arrivals_per_min, service_min, limit_min: float, slot_min: float,
+                     slot_index) -> np.ndarray:
+    """Share called within `limit_min` per slot, slots of a day in order (slot_index 0, 1, ... with each day's
+    slots consecutive), the fluid queue left by each slot starting the next.
+
+    A slot that starts with q waiting and has counters: while q + (λ - c/s)·τ exceeds the limit's worth of calls
+    (limit × c/s), arrivals wait too long; once under it, arrivals get Erlang C's share (or, still growing, all
+    are within until it crosses). A slot without counters calls nobody and passes everyone on.
+    """
+    c = np.asarray(counters, dtype=np.int64)
+    lam = np.asarray(arrivals_per_min, dtype=float)
+    s = np.asarray(service_min, dtype=float)
+    k = np.asarray(slot_index)
+    rate = c / s
+    drift = lam - rate
+    steady = share_within(c, lam, s, limit_min)
+    share = np.zeros(len(c))
+    left = np.zeros(len(c))  # queue at each slot's end
+    for slot in range(int(k.max(initial=-1)) + 1):
+        rows = np.flatnonzero(k == slot)
+        queue = left[rows - 1] if slot else np.zeros(len(rows))
+        d, mu, allowed = drift[rows], rate[rows], limit_min * rate[rows]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # Growing (d >= 0): within until the queue passes the allowed length.
+            growing = np.clip((allowed - queue) / d / slot_min, 0.0, 1.0)
+            # Shrinking: too long until the queue is under the allowed length, Erlang C's share after.
+            too_long = np.clip((queue - allowed) / -d / slot_min, 0.0, 1.0)
+        shrinking = (1 - too_long) * steady[rows]
+        share[rows] = np.where(mu <= 0, 0.0, np.where(d >= 0, np.where(d == 0, queue <= allowed, growing), shrinking))
+        left[rows] = np.maximum(0.0, queue + d * slot_min)
+    return share
 
 
 def counters_needed(arrivals_per_min, service_min, limit_min: float, target, *,

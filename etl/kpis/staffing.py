@@ -4,7 +4,9 @@ Grain: one row per branch_code × slot_start, for every hour slot (opens_at + k 
 which the branch issued tickets. A ticket belongs to the slot it was issued in (before opening: the first
 slot; after closing: the last); a counter is active in the slot it called a ticket in.
 
-The model (etl/queueing.py, Erlang C) takes the slot's arrivals per minute and its mean service time. A slot
+The model (etl/queueing.py, Erlang C) takes the slot's arrivals per minute and its mean service time; the
+share it predicts with the counters that were active carries each hour's backlog into the next
+(`share_within_day`), while the counters needed are Erlang C's, for an hour that starts without one. A slot
 where nobody was served (all counters empty) has no service time of its own, yet it is the slot that most
 needs an answer: it is priced with the branch's mean service time that day (a day with no service at all
 gets no counters_needed). Only the day's own tickets count, so a refresh gives the same rows whatever
@@ -20,7 +22,7 @@ import polars as pl
 from etl.calendar import is_working_day
 from etl.kpis.marts import with_targets
 from etl.kpis.queue import SLOT, minutes_between, time_of_day
-from etl.queueing import counters_needed, share_within_hour
+from etl.queueing import counters_needed, share_within_day
 from etl.sop import Sop
 
 STAFFING_SCHEMA = {
@@ -103,7 +105,8 @@ def _with_sop_targets(slots: pl.DataFrame, sop: Sop) -> pl.DataFrame:
 
 def _priced(slots: pl.DataFrame, sop: Sop) -> pl.DataFrame:
     """Counters needed, and the share the model predicts with the counters that were active."""
-    priced = slots.with_columns(
+    # Each day's slots in order: an hour inherits the queue the hour before left.
+    priced = slots.sort("branch_code", "day", "slot").with_columns(
         (pl.col("day").cast(pl.Datetime("us")) + pl.col("opens") + pl.col("slot") * pl.duration(hours=1))
         .alias("slot_start"),
         pl.col("counters").alias("counters_available"),
@@ -111,7 +114,8 @@ def _priced(slots: pl.DataFrame, sop: Sop) -> pl.DataFrame:
         needed_counters(slots, sop).alias("counters_needed"),
     )
     lam, service = _rates(priced)
-    predicted = share_within_hour(priced["counters_active"].to_numpy(), lam, service, sop.wait_minutes, SLOT_MINUTES)
+    predicted = share_within_day(priced["counters_active"].to_numpy(), lam, service, sop.wait_minutes, SLOT_MINUTES,
+                                 priced["slot"].to_numpy())
     return priced.with_columns(
         pl.when(pl.col("arrivals") > 0).then(pl.Series(predicted)).alias("predicted_within_sop")
     ).select(list(STAFFING_SCHEMA)).cast(STAFFING_SCHEMA)

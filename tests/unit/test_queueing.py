@@ -7,7 +7,7 @@ import ciw
 import numpy as np
 import pytest
 
-from etl.queueing import MAX_COUNTERS, counters_needed, erlang_c, share_within, share_within_hour
+from etl.queueing import MAX_COUNTERS, counters_needed, erlang_c, share_within, share_within_day, share_within_hour
 
 # Call Centre Helper's worked example: 100 calls per 30 minutes, 180 s handling time, 20 s target (in minutes).
 CALLS_PER_MIN = 100 / 30
@@ -107,3 +107,17 @@ def test_counters_needed_agree_with_a_discrete_event_simulation():
             _simulated_share(lam[i], service_min[i], int(below), 15, seed=SLOTS + i) < 0.9
         agree += above and fails_below
     assert agree / SLOTS >= 0.95, f"agree on {agree} of {SLOTS} slots"
+
+
+def test_a_day_carries_its_backlog_into_the_next_hour():
+    # Hour 0: 60 tickets of 10 minutes on 5 counters: a quarter within 15 minutes, 30 left waiting.
+    # Hour 1: 30 tickets on 8 counters: the queue shrinks by 0.3 a minute from 30 to the 12 that 15 minutes of
+    # calls clear, which takes 60 minutes: nobody in hour 1 is called in time, though Erlang C alone says 99 %.
+    shares = share_within_day([5, 8, 8], [1.0, 0.5, 0.5], [10.0, 10.0, 10.0], 15, 60, [0, 1, 2])
+    assert shares[0] == pytest.approx(share_within_hour(5, 1.0, 10.0, 15, 60)) == pytest.approx(0.25)
+    assert share_within(8, 0.5, 10.0, 15) > 0.95 and shares[1] == pytest.approx(0.0)
+    assert shares[2] == pytest.approx(share_within(8, 0.5, 10.0, 15))  # 12 left: 15 minutes of calls clear them
+    # A stable day from empty is Erlang C hour by hour; a day without counters calls nobody.
+    assert share_within_day([8, 8], [0.5, 0.5], [10.0, 10.0], 15, 60, [0, 1]) == pytest.approx(
+        [float(share_within(8, 0.5, 10.0, 15))] * 2)
+    assert share_within_day([0], [0.5], [10.0], 15, 60, [0]).tolist() == [0.0]
