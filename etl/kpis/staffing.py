@@ -106,12 +106,13 @@ def _with_sop_targets(slots: pl.DataFrame, sop: Sop) -> pl.DataFrame:
 def _priced(slots: pl.DataFrame, sop: Sop) -> pl.DataFrame:
     """Counters needed, and the share the model predicts with the counters that were active."""
     # Each day's slots in order: an hour inherits the queue the hour before left.
-    priced = slots.sort("branch_code", "day", "slot").with_columns(
+    ordered = slots.sort("branch_code", "day", "slot")
+    priced = ordered.with_columns(
         (pl.col("day").cast(pl.Datetime("us")) + pl.col("opens") + pl.col("slot") * pl.duration(hours=1))
         .alias("slot_start"),
         pl.col("counters").alias("counters_available"),
         pl.when(pl.col("called") > 0).then(pl.col("within") / pl.col("called")).alias("actual_within_sop"),
-        needed_counters(slots, sop).alias("counters_needed"),
+        needed_counters(ordered, sop).alias("counters_needed"),
     )
     lam, service = _rates(priced)
     predicted = share_within_day(priced["counters_active"].to_numpy(), lam, service, sop.wait_minutes, SLOT_MINUTES,

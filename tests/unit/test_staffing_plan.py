@@ -87,3 +87,21 @@ def test_a_staffed_day_has_every_hour_slot_and_a_day_without_calls_needs_counter
     assert table["arrivals"].to_list() == [0, 3, 0]
     assert table["counters_needed"].to_list() == [0, None, 0]
     assert table["predicted_within_sop"].to_list() == [None, 0.0, None]
+
+
+def test_each_slot_is_priced_with_its_own_arrivals_whatever_order_the_tickets_come_in():
+    busy = [dt.datetime(2026, 11, 16, 9, 0) + dt.timedelta(minutes=m) for m in range(0, 60, 2)]  # 30 an hour
+    issued = busy + [dt.datetime(2026, 11, 16, 8, 30)]  # branch B's tickets first, then A's one
+    tickets = pl.DataFrame({
+        "branch_code": ["B"] * len(busy) + ["A"], "issued_at": issued,
+        "called_at": [t + dt.timedelta(minutes=1) for t in issued],
+        "finished_at": [t + dt.timedelta(minutes=11) for t in issued],
+        "counter_id": ["L1"] * len(issued), "priority_group": [None] * len(issued),
+    }, schema_overrides={"priority_group": pl.String})
+    branches = pl.DataFrame({"branch_code": ["B", "A"], "counters": [9, 3], "region_code": ["R", "R"],
+                             "opens_at": ["08:00", "08:00"], "closes_at": ["10:00", "10:00"]})
+    table = staffing_table(tickets, branches, [], SOP, D(2026, 11, 16), D(2026, 11, 16))
+    needed = {(r["branch_code"], r["slot_start"].hour): r["counters_needed"] for r in table.iter_rows(named=True)}
+    assert needed == {("A", 8): int(counters_needed(1 / 60, 10.0, 15, 0.9)), ("A", 9): 0, ("B", 8): 0,
+                      ("B", 9): int(counters_needed(30 / 60, 10.0, 15, 0.9))}
+    assert needed[("B", 9)] > needed[("A", 8)]
