@@ -46,7 +46,7 @@ else:
     grid = staffing.day_hour_grid(slots)
     st.subheader(t("shortage_heatmap_title"))
     if blocks.has_rows(grid):
-        blocks.chart(charts.shortage_heatmap(grid, TRUSTED_ARRIVALS, f.lang), key="shortage_heatmap")
+        blocks.chart(charts.shortage_heatmap(grid, f.lang), key="shortage_heatmap")
         st.caption(t("few_tickets_mark", n=TRUSTED_ARRIVALS) + " · " + t(
             "model_trust", target=percent(0.9), minutes=formats.number(sop.wait_minutes, 0, f.lang),
             priority=formats.number(sop.priority_wait_minutes, 0, f.lang), n=TRUSTED_ARRIVALS))

@@ -32,25 +32,13 @@ def short_hours_bars(frame: pl.DataFrame, lang: str) -> go.Figure:
     return layout(figure, lang, height=max(260, 34 * frame.height + 90))
 
 
-def shortage_heatmap(grid: pl.DataFrame, trusted_from: int, lang: str) -> go.Figure:
+def shortage_heatmap(grid: pl.DataFrame, lang: str) -> go.Figure:
     """Day × hour slot: colour = counters short, text = needed / active (○ where the slot has few tickets)."""
     days = sorted(grid["day"].unique().to_list())
     slots = sorted(grid["slot"].unique().to_list())
     cell = {(r["day"], r["slot"]): r for r in grid.iter_rows(named=True)}
-    z, text, hover = [], [], []
-    for day in days:
-        z.append([]), text.append([]), hover.append([])
-        for slot in slots:
-            r = cell.get((day, slot))
-            if r is None or r["arrivals"] == 0:
-                z[-1].append(None), text[-1].append(""), hover[-1].append("")
-                continue
-            needed = "–" if r["counters_needed"] is None else str(r["counters_needed"])
-            z[-1].append(r["short_by"])
-            text[-1].append(f"{needed}/{r['counters_active']}" + ("" if r["trusted"] else "○"))
-            hover[-1].append(f"{words.t('counters_needed', lang)}: {needed}<br>{words.t('counters_open', lang)}: "
-                             f"{r['counters_active']}<br>{words.t('counters_available', lang)}: "
-                             f"{r['counters_available']}<br>{words.t('tickets_issued', lang)}: {r['arrivals']}")
+    shown = [[_shortage_cell(cell.get((day, slot)), lang) for slot in slots] for day in days]
+    z, text, hover = ([[c[i] for c in row] for row in shown] for i in range(3))
     figure = go.Figure(go.Heatmap(
         z=z, x=slots, y=[day_label(d, lang) for d in days], text=text, texttemplate="%{text}", customdata=hover,
         colorscale=SHORT_SCALE, zmin=0, colorbar={"title": {"text": words.t("counters_short", lang)}},
@@ -60,6 +48,17 @@ def shortage_heatmap(grid: pl.DataFrame, trusted_from: int, lang: str) -> go.Fig
     figure.update_yaxes(autorange="reversed", type="category")
     figure.update_xaxes(title=words.t("hour", lang), type="category", side="top")
     return layout(figure, lang, height=max(300, 26 * len(days) + 120))
+
+
+def _shortage_cell(r: dict | None, lang: str) -> tuple[int | None, str, str]:
+    """(counters short, "needed/active" with ○ on a slot of few tickets, hover text); blank without tickets."""
+    if r is None or r["arrivals"] == 0:
+        return None, "", ""
+    needed = "–" if r["counters_needed"] is None else str(r["counters_needed"])
+    hover = (f"{words.t('counters_needed', lang)}: {needed}<br>{words.t('counters_open', lang)}: {r['counters_active']}"
+             f"<br>{words.t('counters_available', lang)}: {r['counters_available']}<br>"
+             f"{words.t('tickets_issued', lang)}: {r['arrivals']}")
+    return r["short_by"], f"{needed}/{r['counters_active']}" + ("" if r["trusted"] else "○"), hover
 
 
 def day_lines(grid: pl.DataFrame, lang: str) -> go.Figure:
