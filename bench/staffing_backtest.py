@@ -46,7 +46,8 @@ def main() -> None:
     print("\n| predicted | slots | mean predicted | actual (pooled over tickets) |")
     print("|---|---:|---:|---:|")
     for row in calibration(checked).iter_rows(named=True):
-        print(f"| {row['decile'] * 10}–{row['decile'] * 10 + 10} % | {row['slots']:,} | {row['predicted'] * 100:.1f} % | "
+        print(f"| {row['decile'] * 10}–{row['decile'] * 10 + 10} % | {row['slots']:,} | "
+              f"{row['predicted'] * 100:.1f} % | "
               f"{row['actual'] * 100:.1f} % |")
     # The stored prediction carries each hour's backlog into the next; Erlang C alone says 0 % in an overloaded
     # hour, and the fluid hour alone starts every hour empty.
@@ -70,7 +71,8 @@ def main() -> None:
     print("| predicted | slots | mean predicted | actual |")
     print("|---|---:|---:|---:|")
     for row in calibration(trusted).iter_rows(named=True):
-        print(f"| {row['decile'] * 10}–{row['decile'] * 10 + 10} % | {row['slots']:,} | {row['predicted'] * 100:.1f} % | "
+        print(f"| {row['decile'] * 10}–{row['decile'] * 10 + 10} % | {row['slots']:,} | "
+              f"{row['predicted'] * 100:.1f} % | "
               f"{row['actual'] * 100:.1f} % |")
     short = slots.filter(pl.col("counters_needed") > pl.col("counters_active"), pl.col("arrivals") > 0)
     print(f"\nSlots short of counters (needed > active): {short.height:,} of "

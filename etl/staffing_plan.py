@@ -88,7 +88,8 @@ def plan_week(history: pl.DataFrame, branches: pl.DataFrame, monday: dt.date, cl
     """Counters needed per branch, working day and hour slot of the week starting `monday`.
 
     `history`: staffing_hourly rows before `monday`; `targets`: branch_code, target, priority_target in force.
-    Columns: branch_code, day, weekday (0 = Monday), slot ("HH:MM"), arrivals (forecast), counters_needed, counters_available.
+    Columns: branch_code, day, weekday (0 = Monday), slot ("HH:MM"), arrivals (forecast), counters_needed,
+    counters_available.
     """
     days = [monday + dt.timedelta(days=k) for k in range(5) if monday + dt.timedelta(days=k) not in set(closed)]
     skip = surge_days(closed)

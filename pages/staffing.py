@@ -47,8 +47,9 @@ else:
     st.subheader(t("shortage_heatmap_title"))
     if blocks.has_rows(grid):
         blocks.chart(charts.shortage_heatmap(grid, f.lang), key="shortage_heatmap")
+        target, _ = staffing.wait_targets(r, branch, f.period)
         st.caption(t("few_tickets_mark", n=TRUSTED_ARRIVALS) + " · " + t(
-            "model_trust", target=percent(0.9), minutes=formats.number(sop.wait_minutes, 0, f.lang),
+            "model_trust", target=percent(target), minutes=formats.number(sop.wait_minutes, 0, f.lang),
             priority=formats.number(sop.priority_wait_minutes, 0, f.lang), n=TRUSTED_ARRIVALS))
         stretch = staffing.worst_stretch(slots, sop.wait_minutes)
         if stretch is not None:

@@ -13,7 +13,8 @@ STAFFING_STRINGS: dict[str, tuple[str, str]] = {
     "short_hours_none": ("Tidak ada jam yang kekurangan loket pada periode ini.",
                          "No hour was short of counters in this period."),
     "short_hours_hover": ("{short} dari {hours} jam kurang loket, pada {days} hari; {missing} loket-jam hilang",
-                          "{short} of {hours} hours short of counters, on {days} days; {missing} counter-hours missing"),
+                          "{short} of {hours} hours short of counters, on {days} days; "
+                          "{missing} counter-hours missing"),
     "staffing_branch_pick": ("Cabang yang dilihat per jam", "Branch to see hour by hour"),
     "staffing_detail_own": ("Rincian per jam hanya untuk cabang Anda sendiri; rencana semua cabang ada di bawah.",
                             "The hour-by-hour detail is for your own branch only; every branch's plan is below."),
@@ -27,13 +28,15 @@ STAFFING_STRINGS: dict[str, tuple[str, str]] = {
     "day_line_title": ("Satu hari: loket dibutuhkan dan aktif per jam", "One day: counters needed and active by hour"),
     "pick_day": ("Hari", "Day"),
     "extra_counter": ("**+{extra} loket {day} {first}–{last}: {with_extra} dalam {minutes} menit, bukan {actual}.**",
-                      "**+{extra} counters {day} {first}–{last}: {with_extra} within {minutes} minutes, not {actual}.**"),
+                      "**+{extra} counters {day} {first}–{last}: {with_extra} within {minutes} minutes, "
+                      "not {actual}.**"),
     "extra_counter_one": ("**+1 loket {day} {first}–{last}: {with_extra} dalam {minutes} menit, bukan {actual}.**",
                           "**+1 counter {day} {first}–{last}: {with_extra} within {minutes} minutes, not {actual}.**"),
     "empty_days": ("Hari dengan loket kosong: {days}.", "Days with empty counters: {days}."),
     "empty_day": ("{branch} {day} ({active} dari {counters} loket memanggil)",
                   "{branch} {day} ({active} of {counters} counters calling)"),
-    "extra_counter_note": ("Jam terburuk periode ini ({tickets} tiket). Angka pertama perkiraan model antrean (Erlang C) "
+    "extra_counter_note": ("Jam terburuk periode ini ({tickets} tiket). Angka pertama perkiraan model antrean "
+                           "(Erlang C) "
                            "dengan loket tambahan; yang kedua yang terjadi.",
                            "The period's worst stretch ({tickets} tickets). The first figure is the queueing model's "
                            "(Erlang C) estimate with the extra counters; the second is what happened."),

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import numpy as np
 import polars as pl
 from sqlalchemy import select
 
@@ -50,7 +49,8 @@ def _period_slots(r: Reader, codes: tuple[str, ...], start: dt.date, granularity
     if slots.is_empty():
         return slots.with_columns(pl.lit(0).alias("short_by"), pl.lit(False).alias("short"))
     missed = (pl.col("called") == 0) | (pl.col("actual_within_sop") < pl.col("target"))
-    return slots.join(_targets(r, info, start).select("branch_code", "target"), on="branch_code", how="left").with_columns(
+    targets = _targets(r, info, start).select("branch_code", "target")
+    return slots.join(targets, on="branch_code", how="left").with_columns(
         (pl.col("counters_needed") - pl.col("counters_active")).clip(0).alias("short_by"),
         ((pl.col("counters_needed") > pl.col("counters_active")) & (pl.col("arrivals") > 0)
          & ((pl.col("arrivals") >= TRUSTED_ARRIVALS) | missed)).alias("short"),
@@ -178,6 +178,13 @@ def _targets(r: Reader, info: pl.DataFrame, day: dt.date) -> pl.DataFrame:
     return (with_targets(keyed, r.sop.targets(), info.select("branch_code", "region_code"))
             .pivot(on="kpi", index="code", values="target")
             .rename({"code": "branch_code", KPI_ALL: "target", KPI_PRIORITY: "priority_target"}))
+
+
+def wait_targets(r: Reader, branch_code: str, day: dt.date) -> tuple[float, float]:
+    """The shares the SOP asks to be called in time on `day` at the branch: all tickets, priority tickets."""
+    info = branches(r).filter(pl.col("branch_code") == branch_code)
+    row = _targets(r, info, day).row(0, named=True)
+    return row["target"], row["priority_target"]
 
 
 def next_week_plan(r: Reader, codes: tuple[str, ...]) -> pl.DataFrame:

@@ -65,8 +65,8 @@ def day_lines(grid: pl.DataFrame, lang: str) -> go.Figure:
     """One day by hour: counters needed, active and available."""
     x = grid["slot"].to_list()
     figure = go.Figure([
-        go.Scatter(x=x, y=grid["counters_needed"].to_list(), name=words.t("counters_needed", lang), mode="lines+markers",
-                   line={"color": ZONE_COLOURS["red"], "width": 3}),
+        go.Scatter(x=x, y=grid["counters_needed"].to_list(), name=words.t("counters_needed", lang),
+                   mode="lines+markers", line={"color": ZONE_COLOURS["red"], "width": 3}),
         go.Scatter(x=x, y=grid["counters_active"].to_list(), name=words.t("counters_open", lang), mode="lines+markers",
                    line={"color": SERIES_COLOURS[0], "width": 3}),
         go.Scatter(x=x, y=grid["counters_available"].to_list(), name=words.t("counters_available", lang),
