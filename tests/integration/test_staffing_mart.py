@@ -13,8 +13,6 @@ from etl.queueing import counters_needed, share_within
 from etl.schema import staffing_hourly
 from tests.conftest import TEST_SECRET
 
-pytestmark = pytest.mark.dates
-
 HEADER = "ticket_id,visit_id,branch_code,participant_id,service,priority_group,issued_at,called_at,finished_at," \
          "counter_id,outcome,rating\n"
 # Monday 16 November 2026 at KC Serang (4 counters, 08:00-15:00); a Saturday ticket makes no slot.
