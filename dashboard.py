@@ -26,6 +26,7 @@ PAGES = {
     ],
     "section_operations": [
         ("pages/queue.py", "page_queue", ":material/schedule:", "queue", False),
+        ("pages/staffing.py", "page_staffing", ":material/groups_3:", "staffing", False),
         ("pages/claims.py", "page_claims", ":material/request_quote:", "claims", False),
         ("pages/complaints.py", "page_complaints", ":material/feedback:", "complaints", False),
     ],

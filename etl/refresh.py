@@ -15,7 +15,10 @@ from etl.calendar import holidays_between
 from etl.db import read_frame, write_rows
 from etl.kpis.marts import MART_SCHEMA, Facts, kpi_table
 from etl.kpis.periods import GRANULARITIES, period_after, period_starts
-from etl.schema import KPI_MARTS, branches, claims, complaints, marts_pending, queue_tickets, sop_targets
+from etl.kpis.staffing import STAFFING_SCHEMA, staffing_table
+from etl.schema import (
+    KPI_MARTS, branches, claims, complaints, marts_pending, queue_tickets, sop_targets, staffing_hourly,
+)
 from etl.sop import Sop
 
 # Tickets of one visit may straddle midnight; a day of margin keeps the visit whole.
@@ -97,11 +100,16 @@ def refresh_marts(engine: Engine, sop: Sop, since: dt.datetime, months_per_chunk
     last_day = max(period_after(starts.max(), g) for g, starts in periods.items()) - dt.timedelta(days=1)
     closed = holidays_between(horizon[0].date(), last_day)
     tables: dict[str, list[pl.DataFrame]] = {g: [] for g in GRANULARITIES}
-    for chunk in plan_chunks(periods, months_per_chunk):
+    staffing: list[pl.DataFrame] = []
+    chunks = plan_chunks(periods, months_per_chunk)
+    for chunk, after in zip(chunks, [*[c.start for c in chunks[1:]], chunks[-1].end], strict=True):
         with engine.connect() as conn:
             facts = read_facts(conn, chunk.start, chunk.end)
         for granularity, (first_period, last_period) in chunk.periods.items():
             tables[granularity].append(kpi_table(facts, sop, closed, granularity, first_period, last_period))
+        # Chunk windows overlap where a week crosses a month's end: each day is staffed by the chunk it starts in.
+        staffing.append(staffing_table(facts.tickets, facts.branches, closed, sop, chunk.start.date(),
+                                       (after - dt.timedelta(days=1)).date()))
         del facts
     written = 0
     for granularity, starts in periods.items():
@@ -112,6 +120,10 @@ def refresh_marts(engine: Engine, sop: Sop, since: dt.datetime, months_per_chunk
             conn.execute(delete(mart).where(mart.c.period_start >= starts.min()))
             write_rows(conn, mart, table)
         written += table.height
+    slots = pl.concat([pl.DataFrame(schema=STAFFING_SCHEMA), *staffing])
+    with engine.begin() as conn:
+        conn.execute(delete(staffing_hourly).where(staffing_hourly.c.slot_start >= chunks[0].start))
+        write_rows(conn, staffing_hourly, slots)
     return written
 
 

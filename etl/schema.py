@@ -10,6 +10,7 @@ Grains:
 - marts_pending: one row per load (or target change) whose periods the KPI marts do not reflect yet.
 - sop_targets: one row per kpi × region_code × effective_from.
 - kpi_weekly / kpi_monthly: one row per level × code × period_start × kpi.
+- staffing_hourly: one row per branch_code × hour slot (slot_start) of each working day it issued tickets on.
 - users: one row per person allowed in, with their role and the region or branch it applies to.
 - follow_ups: one row per action item agreed in a weekly meeting, as last saved.
 - follow_up_history: one row per saved version of an item (follow_up_id × version).
@@ -190,6 +191,23 @@ def _kpi_mart(name: str) -> Table:
 
 kpi_weekly = _kpi_mart("kpi_weekly")
 kpi_monthly = _kpi_mart("kpi_monthly")
+
+# Counters needed against counters open, per hour slot (etl/kpis/staffing.py); shares are fractions.
+staffing_hourly = Table(
+    "staffing_hourly", metadata,
+    Column("branch_code", String(32), primary_key=True),
+    Column("slot_start", DateTime, primary_key=True),
+    Column("arrivals", Integer, nullable=False),
+    Column("priority_arrivals", Integer, nullable=False),  # the model's second standard; next week's plan needs it
+    Column("called", Integer, nullable=False),
+    Column("service_min_mean", Float),
+    Column("counters_active", Integer, nullable=False),
+    Column("counters_available", Integer, nullable=False),
+    Column("counters_needed", Integer),
+    Column("predicted_within_sop", Float),
+    Column("actual_within_sop", Float),
+    Index("ix_staffing_hourly_slot", "slot_start"),  # a refresh deletes from a slot on, every branch
+)
 
 
 users = Table(

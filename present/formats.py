@@ -111,6 +111,11 @@ def date_long(day: dt.date | None, lang: str | None = None) -> str:
     return f"{weekday}{',' if lang == 'id' else ''} {day.day} {_MONTHS[lang][day.month - 1]} {day.year}"
 
 
+def clock(moment: dt.datetime, lang: str | None = None) -> str:
+    """`08.00` / `08:00`."""
+    return moment.strftime("%H.%M" if (lang or current_language()) == "id" else "%H:%M")
+
+
 def datetime_short(moment: dt.datetime | None, lang: str | None = None) -> str:
     """`17 Nov 2026 06.00` / `17 Nov 2026 06:00`."""
     if moment is None:

@@ -4,6 +4,8 @@ Indonesian comes first because it is the default. KPI labels live in the catalog
 """
 from __future__ import annotations
 
+from present.strings_staffing import STAFFING_STRINGS
+
 STRINGS: dict[str, tuple[str, str]] = {
     # frame
     "app_title": ("Pantau: mutu layanan cabang", "Pantau: branch service quality"),
@@ -392,3 +394,4 @@ STRINGS: dict[str, tuple[str, str]] = {
     "quarantine_samples": ("Contoh baris", "Sample rows"),
     "no_quarantine": ("Tidak ada baris yang dikarantina.", "No rows were quarantined."),
 }
+STRINGS.update(STAFFING_STRINGS)

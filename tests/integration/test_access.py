@@ -6,6 +6,7 @@ AppTest, because the viewer is who Streamlit says is signed in (`at.user`), as i
 """
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -133,6 +134,36 @@ def test_a_branch_manager_gets_only_their_own_records_through_the_query_function
     assert '"branch_code": "BTN02"' in out["quarantine"]
     assert '"branch_code": "BTN05"' not in out["quarantine"] and '"branch_code": "BTN01"' not in out["quarantine"]
     assert out["kpi_branches"] == 12  # comparison is the point: every branch of the region, and the region
+
+
+def _staffing_probe():
+    import streamlit as st
+
+    from service import reference, staffing
+    from ui import session
+
+    r = session.reader()
+    codes = tuple(reference.region_branches(r, "BTN")["branch_code"])
+    week = reference.default_period(r, "week")
+    st.session_state["out"] = {
+        "detail": staffing.detail_codes(r, codes),
+        "serang_slots": staffing.branch_slots(r, "BTN01", week, "week").height,
+        "own_slots": staffing.branch_slots(r, "BTN02", week, "week").height,
+        "plan_branches": staffing.next_week_plan(r, codes)["branch_code"].n_unique(),
+        "short_branches": staffing.short_hours(r, codes, week, "week")["branch_code"].n_unique(),
+        "empty_days": staffing.empty_counter_days(r, codes, week.replace(day=1), "month").select(
+            "branch_code", "day").rows(),
+    }
+
+
+def test_a_branch_manager_sees_every_branch_plan_but_only_their_own_hours(access_db):
+    manager, head = as_viewer(MANAGER, _staffing_probe), as_viewer(HEAD, _staffing_probe)
+    assert manager["detail"] == ("BTN02",) and manager["serang_slots"] == 0 and manager["own_slots"] > 0
+    assert head["serang_slots"] > 0 and len(head["detail"]) == 11
+    assert manager["plan_branches"] == head["plan_branches"] == 11
+    assert manager["short_branches"] == head["short_branches"] > 1
+    # The demo's November: Serang's empty-counter Thursday (the generator's story 2), named to everyone.
+    assert manager["empty_days"] == head["empty_days"] == [("BTN01", dt.date(2026, 11, 12))]
 
 
 def test_a_regional_head_gets_every_record_of_the_region(access_db):

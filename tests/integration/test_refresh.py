@@ -13,7 +13,7 @@ from etl.contract import CLAIM_CHANNELS, COMPLAINT_CHANNELS, OUTCOMES, PRIORITY_
 from etl.db import read_frame, write_rows
 from etl.kpis.periods import period_starts
 from etl.refresh import plan_chunks, refresh_marts
-from etl.schema import branches, claims, complaints, kpi_monthly, kpi_weekly, queue_tickets
+from etl.schema import branches, claims, complaints, kpi_monthly, kpi_weekly, queue_tickets, staffing_hourly
 from etl.sop import load_sop
 
 # Due dates and load times: run again under a moved clock (`make test-dates`).
@@ -132,7 +132,7 @@ def store_random_facts(engine, seed: int) -> None:
 
 def marts(engine) -> dict[str, pl.DataFrame]:
     with engine.connect() as conn:
-        return {t.name: read_frame(conn, select(t)).sort(pl.all()) for t in (kpi_weekly, kpi_monthly)}
+        return {t.name: read_frame(conn, select(t)).sort(pl.all()) for t in (kpi_weekly, kpi_monthly, staffing_hourly)}
 
 
 def test_a_refresh_month_by_month_equals_a_refresh_in_one_read(random_year):
@@ -150,6 +150,7 @@ def test_a_refresh_month_by_month_equals_a_refresh_in_one_read(random_year):
                 "worst_day_wait_p90_min", "worst_day_staffing", "breach_days"):
         months = set(weekly.filter(pl.col("kpi") == kpi)["period_start"].dt.month())
         assert months >= {8, 9, 10, 11}, kpi
+    assert set(whole["staffing_hourly"]["slot_start"].dt.month()) >= {8, 9, 10, 11}
     # A partial refresh, block by block, from mid-October on leaves the same tables.
     refresh_marts(random_year, SOP, D(2026, 10, 14), months_per_chunk=1)
     again = marts(random_year)
