@@ -5,7 +5,7 @@ import streamlit as st
 from etl.catalogue import COMPLIANCE_INDEX
 from present import charts, formats, sentences, tables, words
 from present.words import t
-from service import claims, complaints, days, evaluation, follow_ups, reference
+from service import claims, complaints, days, evaluation, follow_ups, reference, staffing
 from ui import blocks, filters, session
 
 f = filters.current()
@@ -45,6 +45,12 @@ else:
     worst = dict(breaches.row(0, named=True), name=blocks.plain(names.get(branch, branch)))
     st.markdown(sentences.day_breach_sentence(worst, f.lang))
 st.caption(sentences.day_limits_note(r.sop.day_wait_minutes, r.sop.day_staffing_below, f.lang))
+short = staffing.short_hours(r, (branch,), f.period, f.granularity)
+if short.is_empty():
+    st.markdown(t("short_hours_none"))
+else:
+    own = dict(short.row(0, named=True), branch_name=blocks.plain(names.get(branch, branch)))
+    st.markdown(sentences.short_hours_sentence(own))
 
 st.subheader(t("open_follow_ups"))
 promised = follow_ups.open_follow_ups(r, f.region, f.period, f.granularity).filter(pl.col("branch_code") == branch)

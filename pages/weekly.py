@@ -4,7 +4,7 @@ import streamlit as st
 from etl.catalogue import HEADLINE_KPIS
 from present import charts, sentences, tables
 from present.words import t
-from service import days, evaluation, follow_ups, marts, reference
+from service import days, evaluation, follow_ups, marts, reference, staffing
 from ui import blocks, filters, pack_download, session
 
 DISCUSS_SHOWN = 6  # what a projected screen holds; the rest one click away
@@ -39,6 +39,15 @@ else:
              for row in breaches.iter_rows(named=True)]
     st.markdown("\n".join(f"- :red[●] {line}" for line in lines))
 st.caption(sentences.day_limits_note(r.sop.day_wait_minutes, r.sop.day_staffing_below, f.lang))
+
+st.subheader(t("short_hours_title"))
+short = staffing.short_hours(r, f.scope, f.period, f.granularity)
+if short.is_empty():
+    st.success(t("short_hours_none"))
+else:
+    st.markdown("\n".join(f"- {sentences.short_hours_sentence(dict(row, branch_name=blocks.plain(row['branch_name'])))}"
+                          for row in short.head(DISCUSS_SHOWN).iter_rows(named=True)))
+st.page_link("pages/staffing.py", label=t("short_hours_more"), icon=":material/groups:")
 
 tiles = marts.headline(r, f.granularity, f.region, f.period)
 if f.picked:  # the tiles are the region's: say so, so that they are not read as the picked branch's

@@ -84,3 +84,10 @@ def day_limits_note(wait_minutes: float, staffing_below: float, lang: str | None
     """What makes a day count as over a hard limit, with the limits from the SOP config."""
     return t("day_breaches_note", lang, wait=minutes(wait_minutes, lang),
              staffing=kpi_value(staffing_below, "worst_day_staffing", lang))
+
+
+def short_hours_sentence(row: dict, lang: str | None = None) -> str:
+    """`KC Serang: 14 dari 49 jam layanan kurang loket, pada 2 hari (23 loket-jam kurang)`."""
+    return t("short_hours_sentence", lang, name=row["branch_name"], short=number(row["short_hours"], 0, lang),
+             hours=number(row["hours"], 0, lang), days=number(row["short_days"], 0, lang),
+             missing=number(row["counter_hours_missing"], 0, lang))

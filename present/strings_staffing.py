@@ -57,4 +57,9 @@ STAFFING_STRINGS: dict[str, tuple[str, str]] = {
     "plan_peak": ("Puncak loket dibutuhkan", "Peak counters needed"),
     "plan_hours_over": ("Jam melebihi loket cabang", "Hours over the branch's counters"),
     "plan_none": ("Belum ada riwayat untuk membuat rencana.", "No history to plan from yet."),
+    "short_hours_sentence": ("{name}: {short} dari {hours} jam layanan kurang loket, pada {days} hari "
+                             "({missing} loket-jam kurang)",
+                             "{name}: {short} of {hours} service hours short of counters, on {days} days "
+                             "({missing} counter-hours missing)"),
+    "short_hours_more": ("Lihat per jam dan rencana minggu depan", "See hour by hour, and next week's plan"),
 }
