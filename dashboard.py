@@ -111,6 +111,7 @@ def show(page, lang: str) -> None:
     elif filters.sidebar(lang) is None:
         st.info(t("no_data", lang))
     else:
+        session.warm_up()
         st.caption(filters.freshness_line(lang))
         page.run()
 

@@ -7,6 +7,8 @@ is never served past the scope its arguments were narrowed to.
 from __future__ import annotations
 
 import importlib
+import logging
+import threading
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -15,7 +17,7 @@ from etl import migrate, users
 from etl.db import make_engine
 from etl.settings import database_url
 from etl.sop import Sop, load_sop
-from service import reference
+from service import reference, warm
 from service.access import NotSignedIn, Viewer
 from service.reader import Reader
 from ui import auth
@@ -50,6 +52,21 @@ def _cached(version: str | None, module: str, name: str, args: tuple, _reader: R
 def _memo(query, args: tuple, reader: Reader):
     """Streamlit's cache for `Reader.cached`, keyed by the data version, the query and its (scoped) arguments."""
     return _cached(data_version(), query.__module__, query.__qualname__, args, reader)
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up() -> threading.Thread:
+    """Once per server process, at the first page view: the default view (service.warm) computed in a second
+    thread into the pages' cache, beside the page's own thread. A failure only loses the head start."""
+    def run() -> None:
+        try:
+            warm.default_view(Reader(engine(), Viewer.process("warm-up"), sop(), memo=_memo))
+        except Exception:  # the pages compute the same queries themselves, and report their own errors
+            logging.getLogger(__name__).warning("warming the default view failed", exc_info=True)
+
+    thread = threading.Thread(target=run, name="pantau-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def clear_caches() -> None:
