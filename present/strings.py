@@ -363,4 +363,33 @@ STRINGS: dict[str, tuple[str, str]] = {
     "quarantine": ("Karantina per alasan", "Quarantine by reason"),
     "quarantine_samples": ("Contoh baris", "Sample rows"),
     "no_quarantine": ("Tidak ada baris yang dikarantina.", "No rows were quarantined."),
+    # presentation mode (ui/present_mode.py): the meeting as panels for one projected screen each
+    "present_mode": ("Mode presentasi", "Presentation mode"),
+    "present_mode_help": ("Rapat sebagai panel selayar proyektor (1280×720): tanpa sidebar, huruf lebih besar. "
+                          "Tautan dengan ?present=1 membukanya langsung.",
+                          "The meeting as panels one projector screen each (1280×720): no sidebar, larger type. "
+                          "A link with ?present=1 opens it directly."),
+    "present_exit": ("Keluar", "Exit"),
+    "present_exit_help": ("Kembali ke halaman biasa dengan sidebar", "Back to the usual page with the sidebar"),
+    "panel_previous": ("Sebelumnya", "Previous"),
+    "panel_next": ("Berikutnya", "Next"),
+    "panel_of": ("{index} dari {count}", "{index} of {count}"),
+    "page_previous": ("Halaman sebelumnya", "Previous page"),
+    "page_next": ("Halaman berikutnya", "Next page"),
+    "rows_of": ("Baris {first}–{last} dari {total}", "Rows {first}–{last} of {total}"),
+    "panel_headline": ("Angka utama", "Headline figures"),
+    "panel_attention": ("Yang perlu perhatian", "What needs attention"),
+    "panel_funnel": ("Dibanding wilayah: diagram corong", "Against the region: funnel plot"),
+    "panel_promises": ("Janji tindak lanjut yang terbuka", "Open follow-up promises"),
+    # tables that fit a 1280×720 screen (present/tables.py)
+    "channel_category": ("Kanal · kategori", "Channel · category"),
+    "index_short": ("Indeks", "Index"),
+    "index_short_help": ("Indeks kepatuhan SOP (0–100)", "SOP compliance index (0–100)"),
+    "worse_short": ("Lebih buruk", "Worse"),
+    "better_short": ("Lebih baik", "Better"),
+    "missed_short": ("Meleset", "Missed"),
+    "league_counts_help": ("Banyaknya indikator: {what}. Pilih baris untuk melihat namanya di bawah tabel.",
+                           "How many KPIs: {what}. Pick a row to see them named below the table."),
+    "batch_details": ("Rincian batch: penyesuaian jam, duplikat persis, mulai, pengunggah, pesan",
+                      "Batch details: clock adjustments, exact duplicates, start, uploader, message"),
 }
