@@ -29,6 +29,7 @@ CSS = """<style>
 [data-testid="stHeader"], .st-key-demo_banner, .st-key-freshness { display: none !important; }
 [data-testid="stMainBlockContainer"] { padding: 0.5rem 2.5rem 0.5rem; max-width: none; }
 .st-key-present_bar h3 { padding: 0; }
+[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.5rem; }
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p:not([data-testid="stMetricValue"] p),
 [data-testid="stMain"] li,
 [data-testid="stMain"] [data-testid="stCaptionContainer"] { font-size: 1.2rem; }

@@ -99,12 +99,13 @@ def _step(page, button: str, expect: str) -> None:
     _wait_for_app(page)
 
 
-@pytest.mark.parametrize("lang", ["id", "en"])
-def test_the_meeting_runs_from_tiles_to_promises_on_one_projector_screen_each(present_url, browser, lang):
+# With a branch picked the tiles carry one more line (they are the region's), and the funnel names the branch.
+@pytest.mark.parametrize(("lang", "picked"), [("id", ""), ("en", "&b=BTN03")])
+def test_the_meeting_runs_from_tiles_to_promises_on_one_projector_screen_each(present_url, browser, lang, picked):
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     expect = pytest.importorskip("playwright.sync_api").expect
     try:
-        page.goto(f"{present_url}/?present=1&lang={lang}")
+        page.goto(f"{present_url}/?present=1&lang={lang}{picked}")
         _wait_for_app(page)
         assert not page.locator("[data-testid='stSidebar']").is_visible()
         assert not page.get_by_text(t("open_demo", lang)).is_visible()
