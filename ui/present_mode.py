@@ -15,15 +15,17 @@ import streamlit as st
 
 from present import paging
 from present.words import current_language, t
-from ui.blocks import chart as full_width_chart, plain
+from ui.blocks import chart as full_width_chart
+from ui.blocks import plain
 from ui.filters import freshness_line, mirror
 
 KEY = "present"  # the toggle's state, mirrored as ?present=1
 PANEL_KEY = "panel"  # 0-based index of the panel shown, mirrored 1-based as ?panel=N
-CHART_PX = 440  # a chart's height under the bar, a panel heading and one control, inside 720 px
+CHART_PX = 440  # a chart's height under the bar and one control (a KPI picker), inside 720 px
 PER_PAGE = 8  # rows of a paged list: what a 1280×720 screen holds under a panel's heading, in large type
-# The sidebar (and the button that reopens it), Streamlit's header bar and the demo banner make room for the panel;
-# text grows for a room reading a wall. Streamlit's own test ids, which its e2e suite relies on too.
+# The sidebar (and the button that reopens it), Streamlit's header bar, the demo banner and the freshness line (the
+# bar says it on hover) make room for the panel; text grows for a room reading a wall. The selectors are
+# Streamlit's own test ids, which its e2e suite relies on too, and the keys dashboard.py gives its containers.
 CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapseButton"],
 [data-testid="stHeader"], .st-key-demo_banner, .st-key-freshness { display: none !important; }
