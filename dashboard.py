@@ -78,7 +78,8 @@ def signed_in(lang: str) -> bool:
             st.error(t("sign_in_not_configured", lang), icon=":material/lock:")
         return False
     if mode == auth.OPEN_DEMO:
-        st.warning(t("open_demo", lang), icon=":material/lock_open:")
+        # Keyed, so that presentation mode can hide it on a projected screen (ui/present_mode.py).
+        st.container(key="demo_banner").warning(t("open_demo", lang), icon=":material/lock_open:")
         return True
     current = session.signed_in_viewer()
     if current is not None:
@@ -112,7 +113,8 @@ def show(page, lang: str) -> None:
         st.info(t("no_data", lang))
     else:
         session.warm_up()
-        st.caption(filters.freshness_line(lang))
+        # Keyed, so that presentation mode can move it into its bar (ui/present_mode.py).
+        st.container(key="freshness").caption(filters.freshness_line(lang))
         page.run()
 
 

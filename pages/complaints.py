@@ -46,14 +46,19 @@ with right:
     if blocks.has_rows(backlog):
         blocks.chart(charts.age_bars(backlog, f.lang), key="complaint_backlog")
 
+# Widths that fit a 1280 px screen beside the sidebar; names, channels and times wrap onto a second line.
+record_columns = blocks.widths({t("complaint_id"): 180, t("branch"): 125, t("channel_category"): 140, t("received"): 95,
+                                t("first_response"): 95, t("resolved"): 95, t("status"): 85})
 
 st.subheader(t("escalations"))
 public = complaints.escalations(r, f.scope, f.period, f.granularity)
 if blocks.has_rows(public):
-    blocks.table(tables.complaint_records(public, names, f.lang), key="escalations")
+    blocks.table(tables.complaint_records(public, names, f.lang), key="escalations", column_config=record_columns,
+                 wrap=True)
 
 st.subheader(t("records"))
 search = st.text_input(t("search"), key="complaint_search")
 found = complaints.search_complaints(r, f.scope, f.period, f.granularity, search)
 if blocks.has_rows(found):
-    blocks.table(tables.complaint_records(found, names, f.lang), key="complaint_records")
+    blocks.table(tables.complaint_records(found, names, f.lang), key="complaint_records",
+                 column_config=record_columns, wrap=True)

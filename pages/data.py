@@ -35,7 +35,10 @@ if files and st.button(t("upload_run"), type="primary", icon=":material/upload:"
 st.subheader(t("batches"))
 batches = data.batches(r)
 if blocks.has_rows(batches):
-    blocks.table(tables.readable(batches, f.lang), key="batches")
+    summary, details = tables.batch_tables(batches, f.lang)
+    blocks.table(summary, key="batches")
+    with st.expander(t("batch_details")):
+        blocks.table(details, key="batch_details")
 
 st.subheader(t("source_freshness"))
 blocks.table(tables.readable(data.source_freshness(r), f.lang), key="source_freshness")

@@ -21,9 +21,14 @@ if f.picked:
 chosen_branch = None
 if blocks.has_rows(ranked):
     st.caption(t("league_hint"))
-    picked = blocks.selected_row(blocks.table(tables.league(ranked, f.lang), key="league", select_rows=True))
+    counts = {t(short): t("league_counts_help", what=t(header).lower()) for header, _, short in tables.LEAGUE_LISTS}
+    picked = blocks.selected_row(blocks.table(tables.league_screen(ranked, f.lang), key="league", select_rows=True,
+                                              column_config=blocks.widths({}, {t("index_short"): t("index_short_help"),
+                                                                               **counts})))
     if picked is not None:
         chosen_branch = ranked["code"][picked]
+        st.markdown("\n".join(f"- {blocks.plain(line)}" for line in tables.league_details(ranked.row(picked, named=True),
+                                                                                          f.lang)))
         flagged = [*ranked["worse"][picked], *ranked["missed"][picked]]
         if st.button(t("follow_up_this"), type="primary", icon=":material/add_task:"):
             filters.draft_follow_up(chosen_branch, flagged[0] if flagged else None, f)

@@ -4,6 +4,7 @@ Indonesian comes first because it is the default. KPI labels live in the catalog
 """
 from __future__ import annotations
 
+from present.strings_meeting import MEETING_STRINGS
 from present.strings_staffing import STAFFING_STRINGS
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -168,37 +169,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "promise_raised": ("Janji #{id} sudah dibuat ({by}, {period}), jatuh tempo {due}.",
                        "Promise #{id} already made ({by}, {period}), due {due}."),
     "no_promise": ("Belum ada janji tindak lanjut.", "No promise made yet."),
-    # day signals: the days a weekly figure averages away
-    "day_breaches": ("Hari melewati batas", "Days over a hard limit"),
-    "day_breaches_none": ("Tidak ada cabang dengan hari yang melewati batas.",
-                          "No branch had a day over a hard limit."),
-    "day_breaches_none_branch": ("Tidak ada hari yang melewati batas pada periode ini.",
-                                 "No day over a hard limit in this period."),
-    "day_breaches_note": ("Hari kerja dengan tunggu lebih dari {wait}, atau kurang dari {staffing} loket terisi saat "
-                          "ada yang antre. Angka mingguan bisa menyamarkan hari seperti ini.",
-                          "Working days with a wait over {wait}, or fewer than {staffing} of counters calling while "
-                          "people queue. Weekly figures can average such a day away."),
-    "day_breach_sentence": ("{name}: {count} dari {seen} hari melewati batas. Terparah {day}: tunggu P90 {p90} "
-                            "(terlama {longest}), loket terisi {staffing} saat antre, {waiting} tiket masih antre saat "
-                            "tutup, layanan sampai {after} lewat jam tutup.",
-                            "{name}: {count} of {seen} days over a hard limit. Worst {day}: wait P90 {p90} (longest "
-                            "{longest}), {staffing} of counters staffed while busy, {waiting} tickets still waiting at "
-                            "closing, service until {after} past closing."),
-    "already_promised": ("Sudah ada janji terbuka #{id} untuk cabang dan indikator ini ({by}, jatuh tempo {due}). "
-                         "Centang kotak di atas tombol lalu tekan \"Buat tindak lanjut\" lagi bila memang perlu "
-                         "janji kedua.",
-                         "Promise #{id} is already open for this branch and KPI ({by}, due {due}). Tick the box "
-                         "above the button and press \"Create follow-up\" again if a second one is really needed."),
-    "also_if_open": ("Tetap buat janji baru, walau sudah ada yang terbuka",
-                     "Make a new promise anyway, even if one is open"),
-    "red_branches": ("Cabang di zona merah", "Branches in the red zone"),
-    "none_red": ("Tidak ada cabang di zona merah.", "No branch is in the red zone."),
-    "follow_ups": ("Tindak lanjut terbuka", "Open follow-ups"),
-    "no_follow_ups_due": ("Tidak ada tindak lanjut terbuka.", "No open follow-ups."),
-    "due_state": ("Status jatuh tempo", "Due state"),
-    "due_overdue": ("✗ Lewat jatuh tempo", "✗ Overdue"),
-    "due_due": ("! Jatuh tempo minggu rapat ini", "! Due this meeting week"),
-    "due_later": ("– Terjadwal", "– Scheduled"),
     # follow-ups
     "follow_ups_question": ("Apa yang disepakati, siapa yang menindaklanjuti, dan apakah indikatornya pulih?",
                             "What was agreed, who follows it up, and did the KPI recover?"),
@@ -394,4 +364,5 @@ STRINGS: dict[str, tuple[str, str]] = {
     "quarantine_samples": ("Contoh baris", "Sample rows"),
     "no_quarantine": ("Tidak ada baris yang dikarantina.", "No rows were quarantined."),
 }
+STRINGS.update(MEETING_STRINGS)
 STRINGS.update(STAFFING_STRINGS)

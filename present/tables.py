@@ -68,23 +68,48 @@ def comparison(frame: pl.DataFrame, codes: list[str], names: dict[str, str], lan
 
 def league(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     """Rank, branch, index, zone, changes, and the KPIs missed or significantly off the region, in words."""
-    def labels(kpis: list[str]) -> str:
-        return ", ".join(words.kpi_label(k, lang) for k in kpis) or "–"
-
-    def moved(change: int | None) -> str:
-        return "–" if change is None else ("▲ " if change > 0 else "▼ " if change < 0 else "= ") + str(abs(change))
-
     return pl.DataFrame({
         words.t("rank", lang): frame["rank"],
         words.t("branch", lang): frame["name"],
         words.kpi_label(COMPLIANCE_INDEX, lang): [formats.number(v, 1, lang) for v in frame["index"]],
         words.t("zone", lang): [zone_label(z, lang) for z in frame["zone"]],
         words.t("change", lang): [formats.kpi_change(c, COMPLIANCE_INDEX, lang) or "–" for c in frame["change"]],
-        words.t("rank_change", lang): [moved(c) for c in frame["rank_change"]],
-        words.t("worse_than_region", lang): [labels(k) for k in frame["worse"]],
-        words.t("better_than_region", lang): [labels(k) for k in frame["better"]],
-        words.t("missed_kpis", lang): [labels(k) for k in frame["missed"]],
+        words.t("rank_change", lang): [_moved(c) for c in frame["rank_change"]],
+        **{words.t(header, lang): [_kpi_labels(k, lang) for k in frame[column]] for header, column, _ in LEAGUE_LISTS},
     })
+
+
+# The league's lists of KPIs: significantly worse and better than the region, and missed: header, column, and the
+# short header league_screen counts them under.
+LEAGUE_LISTS = (("worse_than_region", "worse", "worse_short"), ("better_than_region", "better", "better_short"),
+                ("missed_kpis", "missed", "missed_short"))
+
+
+def league_screen(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """The league as it fits a 1280 px screen: short headers, and the lists of KPIs as counts (a branch far behind
+    has four or five, which pushed the table to 1.800 px); league_details names them for a picked branch."""
+    return pl.DataFrame({
+        words.t("rank", lang): frame["rank"],
+        words.t("branch", lang): frame["name"],
+        words.t("index_short", lang): [formats.number(v, 1, lang) for v in frame["index"]],
+        words.t("zone", lang): [zone_label(z, lang) for z in frame["zone"]],
+        words.t("change", lang): [formats.kpi_change(c, COMPLIANCE_INDEX, lang) or "–" for c in frame["change"]],
+        words.t("rank_change", lang): [_moved(c) for c in frame["rank_change"]],
+        **{words.t(short, lang): [len(k) for k in frame[column]] for _, column, short in LEAGUE_LISTS},
+    })
+
+
+def league_details(row: dict, lang: str) -> list[str]:
+    """The KPIs behind a branch's counts in league_screen, one line per list: `Signifikan lebih buruk: Tunggu …`."""
+    return [f"{words.t(header, lang)}: {_kpi_labels(row[column], lang)}" for header, column, _ in LEAGUE_LISTS]
+
+
+def _kpi_labels(kpis: list[str], lang: str) -> str:
+    return ", ".join(words.kpi_label(k, lang) for k in kpis) or "–"
+
+
+def _moved(change: int | None) -> str:
+    return "–" if change is None else ("▲ " if change > 0 else "▼ " if change < 0 else "= ") + str(abs(change))
 
 
 def follow_ups(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
@@ -136,22 +161,36 @@ def report_card(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
 
 def complaint_records(frame: pl.DataFrame, names: dict[str, str], lang: str) -> pl.DataFrame:
     """One row per complaint in words: branch names, labelled codes, dates as people write them, and a reason
-    instead of an empty cell (not answered yet, not resolved yet). The participant's pseudonym is left out: a hash
-    tells a reader nothing and pushed the table wider than a projector's screen (search still finds it)."""
+    instead of an empty cell (not answered yet, not resolved yet). Seven columns, to fit a 1280×720 projector
+    beside the sidebar: channel and category share one, and a reopened complaint says so in its status. The
+    participant's pseudonym is left out: a hash tells a reader nothing (search still finds it)."""
     def when(moments, missing: str) -> list[str]:
         return [formats.datetime_short(m, lang) if m is not None else words.t(missing, lang) for m in moments]
 
+    reopened = words.t("reopened", lang).lower()
     return pl.DataFrame({
         words.t("complaint_id", lang): frame["complaint_id"],
         words.t("branch", lang): [names.get(c, c) for c in frame["branch_code"]],
-        words.t("channel", lang): [words.code_label(c, lang) for c in frame["channel"]],
-        words.t("category", lang): [words.code_label(c, lang) for c in frame["category"]],
+        words.t("channel_category", lang): [f"{words.code_label(c, lang)} · {words.code_label(k, lang)}"
+                                             for c, k in zip(frame["channel"], frame["category"])],
         words.t("received", lang): when(frame["received_at"], "none_yet"),
         words.t("first_response", lang): when(frame["first_response_at"], "not_answered_yet"),
         words.t("resolved", lang): when(frame["resolved_at"], "not_resolved_yet"),
-        words.t("status", lang): [words.code_label(c, lang) for c in frame["status"]],
-        words.t("reopened", lang): [words.t("yes" if r else "no", lang) for r in frame["reopened"]],
+        words.t("status", lang): [f"{words.code_label(c, lang)}{' · ' + reopened if r else ''}"
+                                  for c, r in zip(frame["status"], frame["reopened"])],
     }, schema_overrides={words.t("complaint_id", lang): pl.String})
+
+
+# ETL batches in two tables that each fit a 1280 px screen: what a reader checks first, then the rest by batch.
+BATCH_SUMMARY = ("batch_id", "file_name", "source", "status", "rows_read", "rows_loaded", "rows_quarantined",
+                 "finished_at")
+BATCH_DETAIL = ("batch_id", "rows_adjusted", "exact_duplicates", "started_at", "loaded_by", "message")
+
+
+def batch_tables(frame: pl.DataFrame, lang: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The batches as `readable` tables: file, source, status, rows read, loaded and quarantined, and when it
+    finished; then, by batch number, clock adjustments, exact duplicates, start, who loaded it and the message."""
+    return readable(frame.select(BATCH_SUMMARY), lang), readable(frame.select(BATCH_DETAIL), lang)
 
 
 def readable(frame: pl.DataFrame, lang: str) -> pl.DataFrame:

@@ -16,6 +16,7 @@ from present.words import kpi_label, t
 ZONE_BADGE = {"green": ("green", ":material/check_circle:"), "yellow": ("yellow", ":material/warning:"),
               "red": ("red", ":material/cancel:"), "none": ("gray", ":material/remove:")}
 ROW_PX = 35  # st.dataframe's row height, header included
+WRAPPED_ROW_PX = 66  # two lines of text: the grid wraps a cell's text only in rows taller than 4rem (64 px)
 SHOWN_ROWS = 25
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 # Every ASCII punctuation character, which CommonMark lets a backslash make literal. Escaping all of them, not
@@ -62,21 +63,31 @@ def has_rows(frame: pl.DataFrame) -> bool:
 
 
 def table(frame: pl.DataFrame, key: str, column_config: dict | None = None, select_rows: bool = False,
-          height: int | str | None = None):
+          height: int | str | None = None, wrap: bool = False):
     """A dataframe with a CSV download underneath; optionally lets the user pick one row.
 
     Every row shows without scrolling inside the grid up to SHOWN_ROWS (Streamlit's own default stops at 10,
     which hid the 11th branch of a region's league table below the fold); longer tables scroll. Text is made
-    inert before it is shown, since the grid's own toolbar can download it as CSV too.
+    inert before it is shown, since the grid's own toolbar can download it as CSV too. `wrap` gives each row two
+    lines, so that narrow columns (see `widths`) wrap their text instead of cutting it.
     """
     frame = inert_text(frame)
-    height = height or ROW_PX * (min(frame.height, SHOWN_ROWS) + 1) + 3
+    row_px = WRAPPED_ROW_PX if wrap else ROW_PX
+    height = height or ROW_PX + row_px * min(frame.height, SHOWN_ROWS) + 3
     state = st.dataframe(frame, key=key, hide_index=True, column_config=column_config, height=height,
-                         on_select="rerun" if select_rows else "ignore", selection_mode="single-row")
+                         on_select="rerun" if select_rows else "ignore", selection_mode="single-row",
+                         row_height=row_px if wrap else None)
     # Written only when clicked: a page of tables would otherwise build every CSV on every rerun.
     st.download_button(t("download_csv"), lambda: csv_text(frame), file_name=f"pantau_{key}.csv", mime="text/csv",
                        key=f"{key}_csv", icon=":material/download:")
     return state
+
+
+def widths(pixels: dict[str, int], help: dict[str, str] | None = None) -> dict:
+    """column_config giving columns (by header) a width in pixels, and a help tooltip on their header."""
+    help = help or {}
+    return {column: st.column_config.Column(width=px, help=help.get(column)) for column, px in pixels.items()} | {
+        column: st.column_config.Column(help=text) for column, text in help.items() if column not in pixels}
 
 
 def own_records_note(branch_name: str | None) -> None:

@@ -30,10 +30,9 @@ def test_complaint_records_read_as_words_with_a_reason_for_every_empty_cell():
         schema_overrides={"participant_id": pl.String, "first_response_at": pl.Datetime, "resolved_at": pl.Datetime})
     shown = complaint_records(frame, {"BTN03": "KC Tangerang Cikokol"}, "id").row(0, named=True)
     assert shown["Cabang"] == "KC Tangerang Cikokol" and shown["Diterima"] == "17 Nov 2026 09.05"
-    assert (shown["Respons pertama"], shown["Selesai"], shown["Dibuka ulang"]) == (
-        "belum direspons", "belum selesai", "Tidak")
+    assert (shown["Respons pertama"], shown["Selesai"]) == ("belum direspons", "belum selesai")
     assert "None" not in str(shown.values()) and "BTN03" not in str(shown.values())
-    assert shown["Kanal"] != "call_center" and shown["Status"] != "open"
+    assert shown["Kanal · kategori"] == "Call center 175 · Antrean" and shown["Status"] == "Terbuka"
     assert "Peserta (pseudonim)" not in shown  # a hash means nothing on a projector and widened the table past it
 
 
@@ -86,3 +85,42 @@ def test_every_complaint_channel_reads_as_words_in_both_languages_other_too():
     for channel in COMPLAINT_CHANNELS:
         assert code_label(channel, "id") != channel and code_label(channel, "en") != channel, channel
     assert (code_label("other", "id"), code_label("other", "en")) == ("Lainnya", "Other")
+
+
+def test_a_reopened_complaint_says_so_in_its_status():
+    frame = pl.DataFrame({
+        "complaint_id": ["ADU-1", "ADU-2"], "branch_code": ["BTN03", "BTN03"], "channel": ["email", "email"],
+        "category": ["queue", "queue"], "received_at": [dt.datetime(2026, 11, 17, 9, 5)] * 2,
+        "first_response_at": [dt.datetime(2026, 11, 17, 10, 5)] * 2,
+        "resolved_at": [dt.datetime(2026, 11, 18, 10, 5)] * 2, "status": ["resolved"] * 2, "reopened": [True, False]})
+    assert complaint_records(frame, {}, "en")["Status"].to_list() == ["Resolved · reopened", "Resolved"]
+
+
+LEAGUE = pl.DataFrame({"rank": [1, 2], "name": ["KC A", "KC B"], "index": [95.24, 61.9], "zone": ["green", "yellow"],
+                       "change": [10.0, -5.0], "rank_change": [2, None], "worse": [[], ["wait_within_sop",
+                                                                                        "claim_rejection_rate"]],
+                       "better": [["wait_within_sop"], []], "missed": [[], ["wait_within_sop"]]})
+
+
+def test_the_league_on_screen_counts_the_kpis_and_a_picked_row_names_them():
+    from present.tables import league_details, league_screen
+    shown = league_screen(LEAGUE, "id")
+    assert shown.row(1, named=True) == {"Peringkat": 2, "Cabang": "KC B", "Indeks": "61,9", "Zona": "! Kuning",
+                                        "Perubahan": "-5", "Naik/turun": "–", "Lebih buruk": 2, "Lebih baik": 0,
+                                        "Meleset": 1}
+    assert league_details(LEAGUE.row(1, named=True), "en") == [
+        "Significantly worse: Wait ≤ 15 min, Claim rejection rate", "Significantly better: –",
+        "KPIs missed: Wait ≤ 15 min"]
+
+
+def test_the_batches_split_into_two_tables_that_keep_every_column():
+    from present.tables import BATCH_DETAIL, BATCH_SUMMARY, batch_tables
+    columns = {c: [1] for c in ("batch_id", "rows_read", "rows_loaded", "rows_adjusted", "rows_quarantined",
+                                "exact_duplicates")}
+    frame = pl.DataFrame({**columns, "file_name": ["q.csv"], "source": ["claims"], "status": ["loaded"],
+                          "started_at": [dt.datetime(2026, 11, 17, 6)], "finished_at": [dt.datetime(2026, 11, 17, 6)],
+                          "loaded_by": ["etl"], "message": [None]}, schema_overrides={"message": pl.String})
+    summary, details = batch_tables(frame, "en")
+    assert set(BATCH_SUMMARY) | set(BATCH_DETAIL) == set(frame.columns)
+    assert summary.columns[0] == details.columns[0] == "Batch"  # the detail table is read by batch number
+    assert summary.width + details.width == frame.width + 1
