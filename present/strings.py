@@ -374,9 +374,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "mail_every_week": ("mingguan", "weekly"),
     "mail_every_month": ("bulanan", "monthly"),
     "subscribe_control": ("Paket lewat e-mail", "Pack by e-mail"),
-    "subscribe_help": ("Paket rapat (PDF dan XLSX) dikirim ke {login} setelah data periodenya lengkap dimuat: "
-                       "{scope}.",
-                       "The meeting pack (PDF and XLSX) goes to {login} once the period's data is loaded: {scope}."),
+    "subscribe_help": ("Paket rapat {scope} (PDF dan XLSX) dikirim ke {login} setelah data periodenya lengkap.",
+                       "The meeting pack for {scope} (PDF and XLSX) goes to {login} once the period's data is "
+                       "complete."),
     "subscribe_week": ("Paket mingguan", "Weekly pack"),
     "subscribe_month": ("Paket bulanan", "Monthly pack"),
     "subscribe_lang": ("dalam bahasa yang sedang dipakai ({language})", "in the language now shown ({language})"),

@@ -109,8 +109,8 @@ def find_due(engine: Engine, sop: Sop, now: dt.datetime) -> list[Due]:
         tried: dict[int, dict[dt.date, dict]] = {}
         for row in conn.execute(select(DELIVERIES).where(DELIVERIES.c.status != "sent")).mappings():
             tried.setdefault(row["subscription_id"], {})[row["period_start"]] = dict(row)
-        sent = set(conn.execute(select(DELIVERIES.c.subscription_id, DELIVERIES.c.period_start)
-                                .where(DELIVERIES.c.status == "sent")).tuples())
+        sent = {tuple(row) for row in conn.execute(select(DELIVERIES.c.subscription_id, DELIVERIES.c.period_start)
+                                                   .where(DELIVERIES.c.status == "sent"))}
     ready = {every: ready_periods(process, every) for every in {s["every"] for s in subs}}
     found = []
     for sub in subs:

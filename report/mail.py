@@ -27,6 +27,9 @@ TLS_MODES = {"starttls": "starttls", "true": "starttls", "yes": "starttls", "1":
              "none": "none", "false": "none", "no": "none", "0": "none"}
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 TIMEOUT_S = 60
+# Named here rather than left to the system's MIME table, which may not know .xlsx.
+CONTENT_TYPES = {".pdf": "application/pdf",
+                 ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 class SmtpNotConfigured(RuntimeError):
@@ -88,7 +91,7 @@ def compose(sender: str, recipient: str, subject: str, body: str, files: Mapping
     message["Message-ID"] = message_id
     message.set_content(body)
     for name, content in files.items():
-        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        kind = CONTENT_TYPES.get(Path(name).suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
         maintype, subtype = kind.split("/", 1)
         message.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
     return message
