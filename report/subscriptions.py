@@ -57,8 +57,8 @@ def subscribe(engine: Engine, login: str, every: str, lang: str = "id", now: dt.
         raise SubscriptionError(f"--lang harus / must be {' or '.join(LANGUAGES)}")
     user = users.find_user(engine, login)  # also brings the schema to head
     if user is None:
-        raise SubscriptionError("pengguna tidak terdaftar / no such user: add them first with "
-                                "`python -m etl users add`")
+        raise SubscriptionError(f"pengguna tidak terdaftar / no such user: {users.normalise_login(login)}; add them "
+                                "first with `python -m etl users add`")
     row = {"login": user["login"], "every": every, "lang": lang,
            "created_at": (now or dt.datetime.now()).replace(microsecond=0)}
     same = and_(SUBS.c.login == row["login"], SUBS.c.every == every)
