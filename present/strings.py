@@ -379,6 +379,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "complete."),
     "subscribe_week": ("Paket mingguan", "Weekly pack"),
     "subscribe_month": ("Paket bulanan", "Monthly pack"),
-    "subscribe_lang": ("dalam bahasa yang sedang dipakai ({language})", "in the language now shown ({language})"),
+    "subscribe_lang": ("Bahasa paket: {language}. Paket yang dinyalakan memakai bahasa tampilan saat itu.",
+                       "Pack language: {language}. A pack switched on comes in the language shown at the time."),
     "subscribe_saved": ("Langganan disimpan.", "Subscription saved."),
 }

@@ -23,7 +23,8 @@ def sidebar_control(viewer: Viewer, scope: str | None, lang: str) -> None:
         for every in GRANULARITIES:
             st.toggle(t(f"subscribe_{every}", lang), value=every in have, key=f"subscribe_{every}",
                       on_change=_switched, args=(viewer.login, every, lang))
-        st.caption(t("subscribe_lang", lang, language=LANGUAGES[lang]))
+        languages = sorted(set(have.values())) or [lang]
+        st.caption(t("subscribe_lang", lang, language=", ".join(LANGUAGES[code] for code in languages)))
 
 
 def _switched(login: str, every: str, lang: str) -> None:
