@@ -23,6 +23,7 @@ import datetime as dt
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import polars as pl
 from sqlalchemy import Engine, and_, func, insert, select, update
@@ -34,12 +35,11 @@ from etl.runlock import process_lock
 from etl.sop import Sop, load_sop
 from present import formats, words
 from report import pdf, xlsx
-from report.content import Pack, UnknownPeriod, collect
+from report.content import Pack, collect
 from report.mail import SmtpSettings, compose, send
 from report.pack import file_stem
 from report.subscriptions import DELIVERIES, SUBS, first_period, scope_of, viewer_of
 from service import reference
-from service.access import OutOfScope
 from service.reader import Reader
 
 SEND_LOCK_KEY = 0x70616E74617503  # "pantau" + 3: not the ETL's, not the migrations'
@@ -195,30 +195,38 @@ def send_due(engine: Engine, settings: SmtpSettings, *, now: Callable[[], dt.dat
             if not claim(engine, due, now()):
                 outcome.skipped += 1
                 continue
+            failed = partial(_failed, engine, due, what, outcome, say, now)
             # People of one scope share a pack: it is read and printed once per run.
-            key = (due.subscription["every"], due.subscription["lang"], due.period, *scope_of(due.user))
+            key = (every, due.subscription["lang"], due.period, *scope_of(due.user))
             try:
                 if key not in packs:
                     packs[key] = build_pack(engine, sop, due, now())
-                pack, files = packs[key]
-                subject, body = mail_text(pack, due.subscription["every"])
+            except Exception as error:  # noqa: BLE001 one pack that cannot be read or printed holds back no other
+                failed(error)
+                continue
+            pack, files = packs[key]
+            subject, body = mail_text(pack, every)
+            try:
                 send(settings, compose(settings.sender, due.user["login"], subject, body, files,
                                        message_id(due, settings.sender)))
             except RELAY_DOWN as error:
-                finish(engine, due, now(), _said(error))
-                outcome.failed.append(f"{what}: {_said(error)}")
+                failed(error)
                 outcome.stopped = _said(error)
-                say(f"gagal / failed: {what}: {_said(error)}")
                 break
-            except (smtplib.SMTPException, pdf.PdfUnavailable, UnknownPeriod, OutOfScope) as error:
-                finish(engine, due, now(), _said(error))
-                outcome.failed.append(f"{what}: {_said(error)}")
-                say(f"gagal / failed: {what}: {_said(error)}")
+            except smtplib.SMTPException as error:  # this message refused: the next may go
+                failed(error)
                 continue
             finish(engine, due, now())
             outcome.sent.append(what)
             say(f"terkirim / sent: {what}")
     return outcome
+
+
+def _failed(engine: Engine, due: Due, what: str, outcome: Outcome, say: Callable[[str], None],
+            now: Callable[[], dt.datetime], error: Exception) -> None:
+    finish(engine, due, now(), _said(error))
+    outcome.failed.append(f"{what}: {_said(error)}")
+    say(f"gagal / failed: {what}: {_said(error)}")
 
 
 def _said(error: Exception) -> str:

@@ -250,6 +250,22 @@ def test_a_refused_message_is_tried_again_later_and_then_sent(engine, inbox):
     assert len(inbox.messages) == 1
 
 
+def test_a_relay_that_cannot_be_reached_stops_the_run_and_a_pack_that_cannot_be_printed_holds_back_no_other(
+        engine, inbox, monkeypatch):
+    subscriptions.subscribe(engine, HEAD, "week", now=SUBSCRIBED)
+    subscriptions.subscribe(engine, MANAGER, "week", now=SUBSCRIBED)
+    closed = SmtpSettings(host="127.0.0.1", port=_free_port(), sender=SENDER, tls="none")
+    outcome = deliver.send_due(engine, closed, now=lambda: SUBSCRIBED)
+    assert outcome.sent == [] and len(outcome.failed) == 1 and "ConnectionRefusedError" in outcome.stopped
+    assert [(d["login"], d["status"]) for d in deliveries(engine)] == [(HEAD, "failed")]  # the other never claimed
+
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")  # no PDF: each delivery fails on its own
+    outcome = send(engine, inbox, SUBSCRIBED + dt.timedelta(hours=1))
+    assert [f.split(": ", 1)[1].split(":")[0] for f in outcome.failed] == ["PdfUnavailable", "PdfUnavailable"]
+    assert outcome.stopped is None and inbox.messages == []
+    assert [(d["status"], d["attempts"]) for d in deliveries(engine)] == [("failed", 2), ("failed", 1)]
+
+
 def test_runs_that_overlap_send_nothing_twice(engine, inbox):
     subscriptions.subscribe(engine, HEAD, "week", now=SUBSCRIBED)
     with process_lock(engine, key=deliver.SEND_LOCK_KEY, suffix=".send-lock", wait=False, busy=RuntimeError):
