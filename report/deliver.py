@@ -13,8 +13,8 @@ Exactly once per subscription and period:
 - A refusal (or a relay that cannot be reached) marks the row `failed` with the server's answer; it is
   tried again by later runs, waiting 5 minutes after the first failure, doubling up to 6 hours.
 
-A period is sent only once it is complete (the data reaches its last day) and no load is waiting for
-its KPIs to be recomputed. Each pack is read as its recipient (service.access.Viewer from `users`):
+A period is sent only once it is complete for the recipient's region (its branches' data reaches the
+period's last day) and no load is waiting for its KPIs to be recomputed. Each pack is read as its recipient (service.access.Viewer from `users`):
 a branch manager's holds their own branch and the region's totals, no other branch.
 """
 from __future__ import annotations
@@ -30,7 +30,7 @@ from sqlalchemy import Engine, and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from etl import schema
-from etl.kpis.periods import period_code
+from etl.kpis.periods import period_after, period_code
 from etl.runlock import process_lock
 from etl.sop import Sop, load_sop
 from present import formats, words
@@ -91,13 +91,17 @@ def due_periods(ready: list[dt.date], first: dt.date, tried: dict[dt.date, dict]
     return due
 
 
-def ready_periods(reader: Reader, every: str) -> list[dt.date]:
-    """Periods whose data is complete and whose KPIs are computed; none while a load waits for its recompute."""
+def ready_periods(reader: Reader, every: str, region: str) -> list[dt.date]:
+    """The region's periods whose data is complete (its branches' data reaches the last day) and whose KPIs are
+    computed; none while a load waits for its recompute."""
     with reader.engine.connect() as conn:
         if conn.execute(select(func.count()).select_from(schema.marts_pending)).scalar():
             return []
-    frame = reference.periods(reader, every)
-    return frame.filter(pl.col("complete"))["period_start"].to_list()
+    up_to = reference.region_up_to(reader, region)
+    if up_to is None:
+        return []
+    starts = reference.periods(reader, every)["period_start"]
+    return [start for start in starts if period_after(start, every) - dt.timedelta(days=1) <= up_to]
 
 
 def find_due(engine: Engine, sop: Sop, now: dt.datetime) -> list[Due]:
@@ -111,14 +115,17 @@ def find_due(engine: Engine, sop: Sop, now: dt.datetime) -> list[Due]:
             tried.setdefault(row["subscription_id"], {})[row["period_start"]] = dict(row)
         sent = {tuple(row) for row in conn.execute(select(DELIVERIES.c.subscription_id, DELIVERIES.c.period_start)
                                                    .where(DELIVERIES.c.status == "sent"))}
-    ready = {every: ready_periods(process, every) for every in {s["every"] for s in subs}}
+    ready: dict[tuple[str, str], list[dt.date]] = {}
     found = []
     for sub in subs:
         user = people.get(sub["login"])
         if user is None:
             continue
         mine = tried.get(sub["subscription_id"], {})
-        open_periods = [p for p in ready[sub["every"]] if (sub["subscription_id"], p) not in sent]
+        scope = (sub["every"], user["region_code"])
+        if scope not in ready:
+            ready[scope] = ready_periods(process, *scope)
+        open_periods = [p for p in ready[scope] if (sub["subscription_id"], p) not in sent]
         for period in due_periods(open_periods, first_period(sub["created_at"], sub["every"]), mine, now):
             found.append(Due(sub, user, period, mine.get(period)))
     return found

@@ -124,6 +124,7 @@ def engine(db_url):
     with made.begin() as conn:
         for table in (schema.deliveries, schema.subscriptions, schema.users, schema.marts_pending):
             conn.execute(delete(table))
+        conn.execute(delete(schema.branches).where(schema.branches.c.region_code == "JKT"))
     users.add_user(made, HEAD, "Ani", users.REGIONAL_HEAD, region="BTN")
     users.add_user(made, MANAGER, "Budi", users.BRANCH_MANAGER, branch=OWN_BRANCH[0])
     yield made
@@ -226,6 +227,13 @@ def test_nothing_is_sent_before_the_period_is_complete_and_its_kpis_computed(eng
     with engine.begin() as conn:  # a load whose KPIs are not recomputed yet holds back every pack
         conn.execute(insert(schema.marts_pending).values(since=dt.datetime(2026, 11, 1), batch_id=None))
     subscriptions.subscribe(engine, HEAD, "month", now=SUBSCRIBED)
+    with engine.begin() as conn:  # a region whose files have not come in yet: the marts' periods are not its own
+        conn.execute(insert(schema.branches).values(
+            branch_code="JKT01", branch_name="KC Jakarta Salemba", branch_type="KC", region_code="JKT",
+            region_name="Kanwil DKI Jakarta", city="Jakarta", counters=6, opens_at="08:00", closes_at="15:00",
+            batch_id=1))
+    users.add_user(engine, "citra@bpjs.example", "Citra", users.REGIONAL_HEAD, region="JKT")
+    subscriptions.subscribe(engine, "citra@bpjs.example", "week", now=SUBSCRIBED)
 
     assert send(engine, inbox).sent == []
     with engine.begin() as conn:
