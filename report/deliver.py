@@ -10,12 +10,13 @@ Exactly once per subscription and period:
   `sending`; the next run (holding the lock, so the claimer is surely dead) sends it again with the same
   Message-ID. Only a kill in the instant between the server's "250 OK" and that commit can send a pack
   twice, and then the receiving mail system can recognise the copy by its Message-ID.
-- A refusal (or a relay that cannot be reached) marks the row `failed` with the server's answer; it is
-  tried again by later runs, waiting 5 minutes after the first failure, doubling up to 6 hours.
+- A refusal (or a relay that cannot be reached, or a pack that cannot be printed) marks the row `failed`
+  with the reason; later runs try again, 5 minutes after the first failure, doubling up to 6 hours.
 
 A period is sent only once it is complete for the recipient's region (its branches' data reaches the
-period's last day) and no load is waiting for its KPIs to be recomputed. Each pack is read as its recipient (service.access.Viewer from `users`):
-a branch manager's holds their own branch and the region's totals, no other branch.
+period's last day) and no load is waiting for its KPIs to be recomputed. Each pack is read as its
+recipient (service.access.Viewer from `users`): a branch manager's holds their own branch and the
+region's totals, no other branch.
 """
 from __future__ import annotations
 
