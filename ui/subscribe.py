@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from etl.kpis.periods import GRANULARITIES
-from present.words import LANGUAGES, t
+from present.words import DEFAULT_LANGUAGE, LANGUAGES, t
 from report import subscriptions
 from service.access import Viewer
 from ui import session
@@ -17,6 +17,8 @@ from ui.blocks import plain
 
 def sidebar_control(viewer: Viewer, scope: str | None, lang: str) -> None:
     """Weekly and monthly pack on or off, in a closed expander: it is set once, not every visit."""
+    # A page that Streamlit runs without the router first (see ui.filters.current) draws this with no language yet.
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
     have = subscriptions.subscribed(session.engine(), viewer.login)
     with st.sidebar.expander(t("subscribe_control", lang), icon=":material/mail:"):
         st.caption(t("subscribe_help", lang, login=plain(viewer.login), scope=plain(scope)))
