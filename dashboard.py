@@ -7,7 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from present.words import t
 from service import reference
 from service.access import NotSignedIn, OutOfScope
-from ui import auth, filters, session
+from ui import auth, filters, session, subscribe
 from ui.blocks import in_code, plain
 
 st.set_page_config(page_title="Pantau", page_icon=":material/monitoring:", layout="wide")
@@ -88,6 +88,7 @@ def signed_in(lang: str) -> bool:
                              scope=plain(scope)))
         if mode == auth.OIDC:
             st.sidebar.button(t("sign_out", lang), on_click=st.logout, icon=":material/logout:")
+        subscribe.sidebar_control(current, scope, lang)
         return True
     st.title(t("app_title", lang))
     who = auth.identity()

@@ -14,7 +14,9 @@ Grains:
 - users: one row per person allowed in, with their role and the region or branch it applies to.
 - follow_ups: one row per action item agreed in a weekly meeting, as last saved.
 - follow_up_history: one row per saved version of an item (follow_up_id × version).
-The follow-up and user tables are written by people, not by the ETL: no load, rerun or demo reload touches them.
+- subscriptions: one row per user × every (week | month): the meeting pack they get by e-mail.
+- deliveries: one row per subscription × period the pack was (or is being) sent for.
+The follow-up, user and subscription tables are written by people, not by the ETL: no load, rerun or demo reload touches them.
 Timestamps are local time (Asia/Jakarta, WIB) without an offset, as the raw exports give them.
 """
 from __future__ import annotations
@@ -261,6 +263,32 @@ follow_up_history = Table(
     *_follow_up_fields(),
     # Its index leads with follow_up_id, so it also serves reading one item's history.
     UniqueConstraint("follow_up_id", "version", name="uq_follow_up_history_version"),
+)
+
+# The scope of a subscription is the user's row in `users`, read at every sending, never stored here.
+subscriptions = Table(
+    "subscriptions", metadata,
+    Column("subscription_id", Integer, primary_key=True, autoincrement=True),
+    Column("login", String(200), nullable=False),  # users.login
+    Column("every", String(8), nullable=False),  # week | month
+    Column("lang", String(2), nullable=False),  # id | en
+    Column("created_at", DateTime, nullable=False),  # the first pack is the period before the one holding this
+    UniqueConstraint("login", "every", name="uq_subscriptions_login_every"),
+)
+
+# The unique key is the decision to send: a run inserts (or takes over) the row as `sending` and commits
+# before it talks to the mail server, so two runs never both send one pack.
+deliveries = Table(
+    "deliveries", metadata,
+    Column("delivery_id", Integer, primary_key=True, autoincrement=True),
+    Column("subscription_id", Integer, nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("status", String(8), nullable=False),  # sending | sent | failed
+    Column("attempts", Integer, nullable=False),
+    Column("attempted_at", DateTime, nullable=False),  # when the last attempt started: the retry back-off counts from it
+    Column("sent_at", DateTime),
+    Column("error", Text),  # the mail server's answer to the last failed attempt
+    UniqueConstraint("subscription_id", "period_start", name="uq_deliveries_subscription_period"),
 )
 
 FACT_TABLES = {"branches": branches, "queue_tickets": queue_tickets, "claims": claims, "complaints": complaints}

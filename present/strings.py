@@ -363,6 +363,25 @@ STRINGS: dict[str, tuple[str, str]] = {
     "quarantine": ("Karantina per alasan", "Quarantine by reason"),
     "quarantine_samples": ("Contoh baris", "Sample rows"),
     "no_quarantine": ("Tidak ada baris yang dikarantina.", "No rows were quarantined."),
+    # the pack by e-mail (report.deliver, ui.subscribe)
+    "mail_subject": ("Pantau · {title} · {scope} · {period}", "Pantau · {title} · {scope} · {period}"),
+    "mail_body": ("Yth. Bapak/Ibu,\n\nTerlampir {title} untuk {scope}, {period} (data sampai {up_to}): PDF untuk "
+                  "dibaca, XLSX untuk diolah.\n\nE-mail ini dikirim karena Anda berlangganan paket {every} Pantau. "
+                  "Berhenti berlangganan lewat menu samping dasbor, bagian \"{control}\".\n",
+                  "Dear colleague,\n\nAttached is the {title} for {scope}, {period} (data up to {up_to}): the PDF to "
+                  "read, the XLSX to work with.\n\nYou receive this e-mail because you subscribed to Pantau's {every} "
+                  "pack. Unsubscribe in the dashboard's sidebar, under \"{control}\".\n"),
+    "mail_every_week": ("mingguan", "weekly"),
+    "mail_every_month": ("bulanan", "monthly"),
+    "subscribe_control": ("Paket lewat e-mail", "Pack by e-mail"),
+    "subscribe_help": ("Paket rapat {scope} (PDF dan XLSX) dikirim ke {login} setelah data periodenya lengkap.",
+                       "The meeting pack for {scope} (PDF and XLSX) goes to {login} once the period's data is "
+                       "complete."),
+    "subscribe_week": ("Paket mingguan", "Weekly pack"),
+    "subscribe_month": ("Paket bulanan", "Monthly pack"),
+    "subscribe_lang": ("Bahasa paket: {language}. Paket yang dinyalakan memakai bahasa tampilan saat itu.",
+                       "Pack language: {language}. A pack switched on comes in the language shown at the time."),
+    "subscribe_saved": ("Langganan disimpan.", "Subscription saved."),
 }
 STRINGS.update(MEETING_STRINGS)
 STRINGS.update(STAFFING_STRINGS)

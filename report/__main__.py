@@ -1,4 +1,5 @@
-"""Command line: `python -m report --period 2026-W46 --out DIR`, the meeting pack as XLSX and PDF."""
+"""Command line: `python -m report --period 2026-W46 --out DIR`, the meeting pack as XLSX and PDF;
+`python -m report subscriptions add|list|remove` and `python -m report send-due`, the pack by e-mail."""
 from __future__ import annotations
 
 import argparse
@@ -6,10 +7,13 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.table import Table
 
+from etl import migrate
 from etl.db import make_engine
-from etl.kpis.periods import parse_period
+from etl.kpis.periods import GRANULARITIES, parse_period, period_code
 from etl.settings import database_url
+from report import deliver, mail, subscriptions
 from report.content import UnknownPeriod
 from report.pack import build
 from report.pdf import PdfUnavailable
@@ -20,6 +24,11 @@ console = Console(stderr=True)
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["subscriptions"]:
+        return subscriptions_command(argv[1:])
+    if argv[:1] == ["send-due"]:
+        return send_due_command(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m report", description="Pantau: the meeting pack (XLSX and PDF)")
     parser.add_argument("--period", required=True, help="an ISO week (2026-W46) or a month (2026-11)")
     parser.add_argument("--out", type=Path, required=True, help="folder to write the two files into")
@@ -62,6 +71,64 @@ def main(argv: list[str] | None = None) -> int:
     for path in paths:
         console.print(f"Ditulis / written: {path}")
     return 0
+
+
+def subscriptions_command(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m report subscriptions",
+                                     description="Pantau: who gets the meeting pack by e-mail")
+    commands = parser.add_subparsers(dest="command", required=True)
+    add = commands.add_parser("add", help="subscribe a user (their scope comes from `python -m etl users`)")
+    add.add_argument("login")
+    add.add_argument("--every", choices=GRANULARITIES, required=True)
+    add.add_argument("--lang", choices=("id", "en"), default="id")
+    remove = commands.add_parser("remove", help="unsubscribe a user (from both packs unless --every)")
+    remove.add_argument("login")
+    remove.add_argument("--every", choices=GRANULARITIES)
+    commands.add_parser("list", help="every subscription, its scope and what was sent")
+    args = parser.parse_args(argv)
+    engine = make_engine(database_url())
+    if args.command == "add":
+        try:
+            row = subscriptions.subscribe(engine, args.login, args.every, args.lang)
+        except subscriptions.SubscriptionError as error:
+            console.print(f"[red]{error}[/red]")
+            return 2
+        console.print(f"Berlangganan / subscribed: {row['login']} {row['every']} ({row['lang']}), "
+                      f"mulai / from {period_code(subscriptions.first_period(row['created_at'], row['every']), row['every'])}")
+        return 0
+    if args.command == "remove":
+        removed = subscriptions.unsubscribe(engine, args.login, args.every)
+        console.print(f"Dihapus / removed: {removed}")
+        return 0 if removed else 1
+    table = Table("login", "every", "lang", "scope", "since", "last sent", "failing")
+    for row in subscriptions.subscriptions(engine).iter_rows(named=True):
+        scope = row["branch_code"] or row["region_code"] or "[red]pengguna dihapus / user removed[/red]"
+        last = period_code(row["last_sent"], row["every"]) if row["last_sent"] else "–"
+        table.add_row(row["login"], row["every"], row["lang"], scope, f"{row['created_at']:%Y-%m-%d}", last,
+                      str(row["failing"] or ""))
+    Console().print(table)
+    return 0
+
+
+def send_due_command(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m report send-due",
+                                     description="Pantau: e-mail every subscribed pack that is due and not yet sent; "
+                                                 "safe to run every few minutes")
+    parser.parse_args(argv)
+    try:
+        settings = mail.smtp_settings()
+    except mail.SmtpNotConfigured as error:
+        console.print(f"[red]{error}[/red]")
+        return 2
+    engine = make_engine(database_url())
+    migrate.upgrade(engine)
+    try:
+        outcome = deliver.send_due(engine, settings, say=console.print)
+    except deliver.SenderBusy as error:  # the run before this one is still sending: it finishes the work
+        console.print(f"send-due lain masih berjalan / another send-due is running ({error}); nothing to do")
+        return 0
+    console.print(f"Terkirim / sent: {len(outcome.sent)}; gagal / failed: {len(outcome.failed)}")
+    return 1 if outcome.failed else 0
 
 
 if __name__ == "__main__":

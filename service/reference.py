@@ -75,6 +75,26 @@ def _freshness(r: Reader) -> dict:
     return {"up_to": max(latest).date() if latest else None, "loaded_at": row[3]}
 
 
+def _region_up_to(r: Reader, region: str) -> dt.date | None:
+    codes = region_branches(r, region)["branch_code"].to_list()
+    # One max per branch and table, each answered from its (branch_code, time) index: a national database is
+    # not scanned for one region.
+    days = [select(func.max(schema.metadata.tables[table].c[column])).where(
+        schema.metadata.tables[table].c.branch_code == code).scalar_subquery()
+        for table, column in FACT_TIMES for code in codes]
+    if not days:
+        return None
+    with r.engine.connect() as conn:
+        latest = [d for d in conn.execute(select(*days)).one() if d is not None]
+    return max(latest).date() if latest else None
+
+
+def region_up_to(r: Reader, region: str) -> dt.date | None:
+    """The last day with data in any fact table for the region's branches; None when it has none."""
+    r.require_region(region)
+    return r.cached(_region_up_to, region)
+
+
 def freshness(r: Reader) -> dict:
     """The last day with data in any fact table, and when the last batch finished."""
     return r.cached(_freshness)
