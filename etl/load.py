@@ -69,10 +69,12 @@ def record_failure(engine: Engine, path: Path, sha256: str, source: Source | Non
 
 
 def load_batch(engine: Engine, path: Path, sha256: str, source: Source, validated: Validated, rows_read: int,
-               started_at: dt.datetime, loaded_by: str, regions: dict[str, str]) -> BatchResult:
+               started_at: dt.datetime, loaded_by: str, regions: dict[str, str],
+               message: str | None = None) -> BatchResult:
     """Upsert the valid rows, store the quarantined ones and record the batch, all or nothing.
 
     `regions` is every branch's region before this file: the batch is filed under the regions it wrote for.
+    `message` says what reading the file did that people should know (an encoding guessed, blank lines skipped).
     """
     table = FACT_TABLES[source.name]
     with engine.begin() as conn:
@@ -96,7 +98,7 @@ def load_batch(engine: Engine, path: Path, sha256: str, source: Source, validate
         result = BatchResult(
             path.name, source.name, "loaded", rows_read=rows_read, rows_loaded=rows.height,
             rows_adjusted=validated.adjusted, rows_quarantined=validated.quarantine.height,
-            exact_duplicates=validated.exact_duplicates, batch_id=batch_id,
+            exact_duplicates=validated.exact_duplicates, message=message, batch_id=batch_id,
         )
         if touched_from is not None:  # marts are recomputed from the period of its earliest new or replaced record
             conn.execute(insert(marts_pending).values(since=touched_from, batch_id=batch_id))
@@ -105,6 +107,7 @@ def load_batch(engine: Engine, path: Path, sha256: str, source: Source, validate
         conn.execute(update(etl_batches).where(etl_batches.c.batch_id == batch_id).values(
             status="loaded", rows_read=rows_read, rows_loaded=result.rows_loaded, rows_adjusted=result.rows_adjusted,
             rows_quarantined=result.rows_quarantined, exact_duplicates=result.exact_duplicates, finished_at=_now(),
+            message=message,
         ))
     return result
 

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine
+import polars as pl
+from sqlalchemy import Engine, exc
 
 from etl import migrate
 from etl.db import drop_stage_tables
@@ -94,17 +95,13 @@ def _run_locked(raw_dir: Path, engine: Engine, sop: Sop, key: bytes, recompute: 
             continue
         started_at = dt.datetime.now().replace(microsecond=0)
         try:
-            raw = protect_personal_data(read_raw(path, source, mapping), key)
-            guard = guard_for(engine, raw, who.scope, regions)
-            validated = validate(raw, set(regions), sop.clock_skew_tolerance_seconds, guard)
+            batch = _load_file(engine, path, sha256, source, mapping, key, sop, who, regions, started_at)
         except FileRejected as rejected:
-            result.batches.append(record_failure(engine, path, sha256, source, rejected.problem, started_at,
-                                                 who.login))
-            continue
-        batch = load_batch(engine, path, sha256, raw.source, validated, raw.frame.height, started_at, who.login,
-                           regions)
+            batch = record_failure(engine, path, sha256, source, rejected.problem, started_at, who.login)
         result.batches.append(batch)
-        if raw.source.name == "branches":
+        if batch.status == "failed":
+            continue
+        if batch.source == "branches":
             regions = branch_regions(engine)
     # Pending work includes what a killed earlier run loaded but did not get to recompute.
     todo = pending(engine)
@@ -114,3 +111,39 @@ def _run_locked(raw_dir: Path, engine: Engine, sop: Sop, key: bytes, recompute: 
         clear_pending(engine, todo)
     report("Selesai", len(files) + 1, len(files) + 1)
     return result
+
+
+def _load_file(engine: Engine, path: Path, sha256: str, source, mapping, key: bytes, sop: Sop, who: Loader,
+               regions: dict[str, str], started_at: dt.datetime) -> BatchResult:
+    """Read, check and load one file; any failure that is this file's own raises FileRejected.
+
+    An error that would stop every file (the database unreachable) is not this file's: it stops the run.
+    Anything else a file makes a reader or a rule raise fails that file only, so that one odd export never
+    keeps the files after it (and the KPI refresh) from loading, run after run.
+    """
+    stage = "read"
+    try:
+        raw = protect_personal_data(read_raw(path, source, mapping), key)
+        stage = "check"
+        guard = guard_for(engine, raw, who.scope, regions)
+        validated = validate(raw, set(regions), sop.clock_skew_tolerance_seconds, guard)
+        stage = "load"
+        return load_batch(engine, path, sha256, raw.source, validated, raw.frame.height, started_at, who.login,
+                          regions, message="; ".join(raw.notes) or None)
+    except FileRejected:
+        raise
+    except (exc.DataError, exc.IntegrityError) as error:
+        # The database refused one of this file's values: the file's transaction is rolled back, others go on.
+        raise FileRejected(path, unexpected(stage, error)) from None
+    except exc.SQLAlchemyError:
+        raise
+    except (Exception, pl.exceptions.PanicException) as error:  # a reader's panic is not an Exception
+        raise FileRejected(path, unexpected(stage, error)) from None
+
+
+def unexpected(stage: str, error: BaseException) -> str:
+    """What the batch says of an error no rule foresaw: where, and its type; never its text, which can quote a value."""
+    doing = {"read": "reading the file", "check": "checking its rows", "load": "storing its rows"}[stage]
+    return (f"could not be loaded: an unexpected error ({type(error).__name__}) while {doing}; nothing from this "
+            "file was loaded and the other files went on. Export the file again; if it fails again, report it "
+            "with this message")
