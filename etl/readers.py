@@ -65,7 +65,7 @@ def read_csv(path: Path, source: Source, known_names: set[str]) -> tuple[pl.Data
                                  "(HTML), not a CSV export (it starts with an HTML tag), often an error "
                                  "page or a report page saved by the browser. Download the export again as CSV")
     header = text.split("\n", 1)[0]
-    declared = re.match(r"^sep=([^\w\s\"'])\s*$", header.strip("\r"), flags=re.IGNORECASE)
+    declared = re.match(r"^sep=([^\w\s\"']|\t) *$", header.strip("\r"), flags=re.IGNORECASE)
     if declared:
         # Excel's "sep=," line names the separator; Excel does not show it, so the header below is row 1.
         data = data if isinstance(data, bytes) else path.read_bytes()
