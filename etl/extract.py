@@ -26,6 +26,10 @@ READERS = (".csv", ".xlsx", ".parquet")
 # Marks a row whose personal identifier arrived as a spreadsheet or Parquet number of 16 or more digits, holding
 # that column's name: such a number went through a float and is not the identifier written (validation refuses it).
 LONG_NUMBER = "_long_number"
+# Marks a row holding a spreadsheet error cell (#REF!, #N/A, …) in a contract column, with that column's name:
+# marked before personal columns are hashed, so an error cell is found in any column.
+SPREADSHEET_ERROR = "_spreadsheet_error"
+ERROR_CELLS = ("#REF!", "#DIV/0!", "#N/A", "#VALUE!", "#NAME?", "#NULL!", "#NUM!")
 # A column name that is really a value (a number, a date): the file has no header row, its first row was taken for one.
 DATA_LIKE_NAME = r"^[+-]?\d[\d .,:/-]{3,}$"
 
@@ -132,13 +136,21 @@ def read_raw(path: Path, source: Source | None, mapping: Mapping | None = None) 
         # Spreadsheet and Parquet numbers are typed already; the mapping speaks of CSV text only.
         if mapping.decimal_comma is not None and suffix == ".csv":
             decimal_comma = mapping.decimal_comma
-    frame = _canonical_columns(path, frame, source, mapping)
+    frame = _mark_spreadsheet_errors(_canonical_columns(path, frame, source, mapping), source)
     if blank_lines:
         notes += (f"{blank_lines:,} blank line(s) skipped (no value at all): not counted as rows",)
     return RawFile(path, source, frame, decimal_comma, mapping.name if mapping else None, blank_lines, notes)
 
 
 INTERNAL_COLUMNS = (ROW_NUMBER, LONG_NUMBER)
+
+
+def _mark_spreadsheet_errors(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
+    """Name, per row, the first stored column holding an error cell's text; a name nobody keeps may hold one."""
+    found = [pl.when(pl.col(c.name).str.strip_chars().str.to_uppercase().is_in(ERROR_CELLS)).then(pl.lit(c.name))
+             for c in source.stored_columns]
+    marked = frame.with_columns(pl.coalesce(found).alias(SPREADSHEET_ERROR))
+    return marked if marked[SPREADSHEET_ERROR].is_not_null().any() else frame
 
 
 def _drop_blank_lines(frame: pl.DataFrame) -> tuple[pl.DataFrame, int]:

@@ -126,7 +126,8 @@ def _load_file(engine: Engine, path: Path, sha256: str, source, mapping, key: by
         raw = protect_personal_data(read_raw(path, source, mapping), key)
         stage = "check"
         guard = guard_for(engine, raw, who.scope, regions)
-        validated = validate(raw, set(regions), sop.clock_skew_tolerance_seconds, guard)
+        validated = validate(raw, set(regions), sop.clock_skew_tolerance_seconds, guard,
+                             earliest=sop.earliest_timestamp, latest=started_at + sop.future_tolerance)
         stage = "load"
         return load_batch(engine, path, sha256, raw.source, validated, raw.frame.height, started_at, who.login,
                           regions, message="; ".join(raw.notes) or None)

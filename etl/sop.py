@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from etl.catalogue import COMPLIANCE_INDEX, KPI_BY_ID, KPIS
+from etl.parse import EARLIEST
 from etl.settings import CONFIG_DIR
 
 # Catalogue defaults apply from long before any data.
@@ -28,6 +29,9 @@ class Sop:
     claim_sla: dict
     weights: dict
     target_overrides: tuple[dict, ...]
+    # Timestamps people can believe: none before `earliest_timestamp`, none later than the load plus this.
+    earliest_timestamp: dt.datetime = EARLIEST
+    future_tolerance: dt.timedelta = dt.timedelta(days=1)
 
     def targets(self) -> pl.DataFrame:
         """One row per kpi × region × effective_from: catalogue defaults, then the configured changes."""
@@ -74,4 +78,15 @@ def load_sop(config_dir: Path = CONFIG_DIR) -> Sop:
         claim_sla=dict(raw["claim_sla_working_days"]),
         weights=dict(raw.get("weights", {})),
         target_overrides=overrides,
+        **_plausible_time(raw.get("plausible_time", {})),
     )
+
+
+def _plausible_time(raw: dict) -> dict:
+    """`[plausible_time]`: `earliest` (a date) and `future_days` (how far past the load a timestamp may be)."""
+    unknown = sorted(set(raw) - {"earliest", "future_days"})
+    if unknown:
+        raise ValueError(f"sop.toml [plausible_time]: unknown key(s) {', '.join(unknown)}; use earliest, future_days")
+    earliest = raw.get("earliest", EARLIEST)
+    return {"earliest_timestamp": dt.datetime.combine(earliest, dt.time()) if type(earliest) is dt.date else earliest,
+            "future_tolerance": dt.timedelta(days=float(raw.get("future_days", 1)))}

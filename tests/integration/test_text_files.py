@@ -2,6 +2,7 @@
 Windows-1252 text all read as what they say; nothing changes meaning, and the batch says what reading did."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,13 @@ def test_a_file_mixing_utf8_and_another_encoding_is_refused_where_never_what(tmp
     message = str(refused.value)
     assert "not UTF-8 text (line 3, byte" in message and "column participant_name" in message
     assert "Mu" not in message and "oz" not in message
+
+
+def test_a_run_quarantines_what_is_dated_after_the_load_and_loads_a_1999_log(raw_dir, sqlite_engine):
+    # About the clock: the load's own moment decides what is in the future.
+    soon = (dt.datetime.now() + dt.timedelta(days=3)).strftime("%Y-%m-%d %H:%M:%S")
+    row = ROW.format(id="F1", rating=5).replace("2026-11-16 08:00:00", soon)
+    old = ROW.format(id="O1", rating=5).replace("2026-11-16", "1999-03-01")
+    (raw_dir / "queue_tickets_clock.csv").write_bytes(lines(HEADER, row, old))
+    batch, ids, bad = load(raw_dir, sqlite_engine, "queue_tickets_clock.csv")
+    assert ids == ["O1"] and bad == [(2, "issued_at", "future_timestamp")]
