@@ -10,12 +10,15 @@ import codecs
 import csv
 import io
 import re
+import zipfile
+import zlib
 from pathlib import Path
 
 import polars as pl
 
 from etl import limits
 from etl.contract import Source
+from etl.sheet_cells import sheet_cells
 
 SEPARATORS = (",", ";", "\t")  # comma first: it wins a tie, such as a header of one column
 LONG_NUMBER_DIGITS = 16  # a float keeps 15 significant digits; Excel shows and stores no more
@@ -199,10 +202,33 @@ def read_xlsx(path: Path, is_personal) -> tuple[pl.DataFrame, dict[str, pl.Serie
         raise limits.Refusal(f"not a readable XLSX workbook: the reader cannot open it ({type(error).__name__}); "
                              "save it again from Excel") from None
     limits.check_columns(frame.width)
+    frame = _with_hidden_cells(path, frame)
     numbers = _number_cells(path, [c for c in frame.columns if is_personal(c)], frame.height)
     digits = rf"^-?\d{{{LONG_NUMBER_DIGITS},}}(\.\d*)?$"
     # Empty rows stay until the row numbers are set (read_raw): a row keeps the number Excel shows.
     return frame, {h: (cells & frame[h].str.contains(digits)).fill_null(False) for h, cells in numbers.items()}
+
+
+def _with_hidden_cells(path: Path, frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with what the reader hides put back as text: an error cell's `#REF!` (the reader gives it as
+    empty), and a date-only cell as its date alone (the reader adds 00:00:00), which validation then refuses."""
+    try:
+        cells = sheet_cells(path)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as error:
+        raise limits.Refusal(f"not a readable XLSX workbook: its sheet cannot be read ({type(error).__name__})"
+                             ) from None
+    changes: dict[str, dict[int, str | None]] = {}
+    for (row, column), text in [*cells.errors.items(), *((cell, None) for cell in cells.date_only)]:
+        at, field = row - cells.first_row - 1, column - cells.first_column  # the header is the first used row
+        if 0 <= at < frame.height and 0 <= field < frame.width:
+            changes.setdefault(frame.columns[field], {})[at] = text
+    for name, cells_changed in changes.items():
+        rows = list(cells_changed)
+        old = frame[name].gather(rows)
+        new = pl.Series([text if text is not None else (value or "")[:10]
+                         for text, value in zip(cells_changed.values(), old.to_list())], dtype=pl.String)
+        frame = frame.with_columns(frame[name].clone().scatter(rows, new))
+    return frame
 
 
 def _number_cells(path: Path, headers: list[str], height: int) -> dict[str, pl.Series]:

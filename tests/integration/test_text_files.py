@@ -108,3 +108,25 @@ def test_a_run_quarantines_what_is_dated_after_the_load_and_loads_a_1999_log(raw
     (raw_dir / "queue_tickets_clock.csv").write_bytes(lines(HEADER, row, old))
     batch, ids, bad = load(raw_dir, sqlite_engine, "queue_tickets_clock.csv")
     assert ids == ["O1"] and bad == [(2, "issued_at", "future_timestamp")]
+
+
+def test_workbook_error_cells_and_date_only_cells_are_refused_not_read_as_empty_or_midnight(raw_dir, any_engine):
+    with xlsxwriter.Workbook(raw_dir / "queue_tickets_cells.xlsx") as book:
+        sheet = book.add_worksheet()
+        date_only, with_time = book.add_format({"num_format": "dd/mm/yyyy"}), book.add_format(
+            {"num_format": "yyyy-mm-dd hh:mm"})
+        sheet.write_row(0, 0, HEADER.split(","))
+        for r, ticket in enumerate(["E1", "E2", "E3", "E4"], start=1):
+            sheet.write_row(r, 0, ROW.format(id=ticket, rating=5).split(","))
+        sheet.write_formula(1, 8, "=1/0", None, "#DIV/0!")  # finished_at: optional, would read "never finished"
+        sheet.write_formula(2, 10, "=A1+#REF!", None, "#REF!")  # outcome: required
+        sheet.write_datetime(3, 6, dt.datetime(2026, 11, 16), date_only)  # issued_at: a date alone
+        sheet.write_datetime(4, 6, dt.datetime(2026, 11, 16, 0, 0), with_time)  # midnight, said so: loads
+        sheet.write_datetime(4, 7, dt.datetime(2026, 11, 16, 0, 5), with_time)
+    batch, ids, bad = load(raw_dir, any_engine, "queue_tickets_cells.xlsx")
+    assert ids == ["E4"]
+    assert bad == [(2, "finished_at", "spreadsheet_error"), (3, "outcome", "spreadsheet_error"),
+                   (4, "issued_at", "bad_timestamp")]
+    with any_engine.connect() as conn:
+        details = conn.execute(select(quarantine.c.detail).order_by(quarantine.c.row_number)).scalars().all()
+    assert details[0].startswith("finished_at = '#DIV/0!': a spreadsheet error cell")
