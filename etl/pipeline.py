@@ -5,6 +5,7 @@ region; the administrator's command line writes every region. Each batch records
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import getpass
 from collections.abc import Callable
@@ -16,9 +17,10 @@ from sqlalchemy import Engine, exc
 
 from etl import migrate
 from etl.db import drop_stage_tables
-from etl.extract import FileRejected, load_mappings, raw_files, read_raw
+from etl.extract import ROW_NUMBER, FileRejected, RawFile, load_mappings, raw_files, read_raw
 from etl.guard import branch_regions, guard_for
-from etl.load import BatchResult, already_loaded, file_sha256, load_batch, record_failure
+from etl.load import (BatchResult, Reoffer, already_loaded, file_sha256, load_batch, record_failure, reoffer,
+                      stored_ids)
 from etl.pseudonymise import check_key, load_secret, protect_personal_data, stored_fingerprint
 from etl.refresh import clear_pending, mark_all_pending, pending, refresh_marts, sync_targets
 from etl.runlock import etl_lock
@@ -90,12 +92,16 @@ def _run_locked(raw_dir: Path, engine: Engine, sop: Sop, key: bytes, recompute: 
     for done, (path, source, mapping) in enumerate(files):
         report(f"Memuat {path.name}", done, len(files) + 1)
         sha256 = file_sha256(path)
+        again = None
         if already_loaded(engine, sha256):
-            result.skipped.append(path.name)
-            continue
+            # The same bytes change nothing, unless rows waited for a branch that a later branches file added.
+            again = reoffer(engine, sha256)
+            if again is None:
+                result.skipped.append(path.name)
+                continue
         started_at = dt.datetime.now().replace(microsecond=0)
         try:
-            batch = _load_file(engine, path, sha256, source, mapping, key, sop, who, regions, started_at)
+            batch = _load_file(engine, path, sha256, source, mapping, key, sop, who, regions, started_at, again)
         except FileRejected as rejected:
             batch = record_failure(engine, path, sha256, source, rejected.problem, started_at, who.login)
         result.batches.append(batch)
@@ -114,8 +120,10 @@ def _run_locked(raw_dir: Path, engine: Engine, sop: Sop, key: bytes, recompute: 
 
 
 def _load_file(engine: Engine, path: Path, sha256: str, source, mapping, key: bytes, sop: Sop, who: Loader,
-               regions: dict[str, str], started_at: dt.datetime) -> BatchResult:
+               regions: dict[str, str], started_at: dt.datetime, again: Reoffer | None = None) -> BatchResult:
     """Read, check and load one file; any failure that is this file's own raises FileRejected.
+
+    `again`: the file was loaded before; only the rows it names are read again (etl.load.reoffer).
 
     An error that would stop every file (the database unreachable) is not this file's: it stops the run.
     Anything else a file makes a reader or a rule raise fails that file only, so that one odd export never
@@ -124,6 +132,8 @@ def _load_file(engine: Engine, path: Path, sha256: str, source, mapping, key: by
     stage = "read"
     try:
         raw = protect_personal_data(read_raw(path, source, mapping), key)
+        if again is not None:
+            raw = _offered_again(engine, raw, again)
         stage = "check"
         guard = guard_for(engine, raw, who.scope, regions)
         validated = validate(raw, set(regions), sop.clock_skew_tolerance_seconds, guard,
@@ -140,6 +150,17 @@ def _load_file(engine: Engine, path: Path, sha256: str, source, mapping, key: by
         raise
     except (Exception, pl.exceptions.PanicException) as error:  # a reader's panic is not an Exception
         raise FileRejected(path, unexpected(stage, error)) from None
+
+
+def _offered_again(engine: Engine, raw: RawFile, again: Reoffer) -> RawFile:
+    """The rows of `raw` quarantined as unknown_branch in batch `again.batch_id`, unless their record is stored
+    by now: a later file sent it, and a row offered again must not replace a newer one."""
+    frame = raw.frame.filter(pl.col(ROW_NUMBER).is_in(again.row_numbers))
+    stored = stored_ids(engine, raw.source, frame.get_column(raw.source.id_column).drop_nulls().unique().to_list())
+    frame = frame.filter(~pl.col(raw.source.id_column).is_in(sorted(stored)))
+    note = (f"offered again after the branches changed: {frame.height:,} of the {len(again.row_numbers):,} rows "
+            f"batch {again.batch_id} quarantined as unknown_branch read again from the file")
+    return dataclasses.replace(raw, frame=frame, notes=(note,))
 
 
 def unexpected(stage: str, error: BaseException) -> str:
