@@ -46,8 +46,26 @@ def parse_timestamp(text: pl.Expr, earliest: dt.datetime = EARLIEST) -> pl.Expr:
 
 def amount_text(text: pl.Expr) -> pl.Expr:
     """An amount without its currency (`Rp`, `Rp.`, `IDR`), blanks, or the `,-` that says "no sen"."""
-    plain = text.str.replace(r"^(?i:rp\.?|idr)", "").str.replace_all(r"[\s\u00a0\u202f]", "")
-    return plain.str.replace(r"[.,]-$", "")
+    return text.str.replace_all(r"^(?i:rp\.?|idr)|[\s\u00a0\u202f]|[.,]-$", "")  # one pass over the text
+
+
+def amount_columns(columns: list[Column], decimal_comma: bool) -> tuple[list[pl.Expr], list[pl.Expr]]:
+    """Two steps of helper columns per amount column: its bare text, then the file's decimal mark for it.
+
+    Computed once and referred to by name (`amount`, `decimal_comma_of`): the parse and the ambiguity rule
+    both need them, and a rule written out again would be worked out again on every row.
+    """
+    amounts = [c.name for c in columns if c.kind == "number"]
+    return ([amount_text(pl.col(n)).alias(amount(n)) for n in amounts],
+            [decimal_comma_in(pl.col(amount(n)), decimal_comma).alias(decimal_comma_of(n)) for n in amounts])
+
+
+def amount(name: str) -> str:
+    return f"_amount_{name}"
+
+
+def decimal_comma_of(name: str) -> str:
+    return f"_decimal_comma_{name}"
 
 
 def decimal_comma_in(plain: pl.Expr, default: bool) -> pl.Expr:
@@ -70,14 +88,9 @@ def ambiguous_amount(plain: pl.Expr, decimal_comma: pl.Expr) -> pl.Expr:
         plain.str.contains(r"^[+-]?\d{1,3}\.\d{3}$"))
 
 
-def parse_number(text: pl.Expr, decimal_comma: bool | pl.Expr) -> pl.Expr:
-    """A rupiah amount, read by the file's one rule: its decimal mark, the other mark grouping thousands.
-
-    `Rp 2.500` in a file that groups with dots is 2500; a grouping mark out of place (`1.50.000`) or an
-    ambiguous value (`ambiguous_amount`) is no number.
-    """
-    plain = amount_text(text)
-    dc = pl.lit(decimal_comma) if isinstance(decimal_comma, bool) else decimal_comma
+def parse_number(plain: pl.Expr, decimal_comma: pl.Expr) -> pl.Expr:
+    """An amount's bare text (`amount_text`) read by the file's one rule: its decimal mark, the other mark
+    grouping thousands. A grouping mark out of place (`1.50.000`) or an ambiguous value is no number."""
     as_comma = pl.when(plain.str.contains(r"^[+-]?(\d+|\d{1,3}(\.\d{3})+)(,\d+)?$")).then(
         plain.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True))
     as_point = pl.when(plain.str.contains(r"^[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$")).then(
@@ -85,8 +98,9 @@ def parse_number(text: pl.Expr, decimal_comma: bool | pl.Expr) -> pl.Expr:
     # Other spellings a number column may hold as text (`1e+300` from a Parquet float, `NaN`) go to the float
     # reader as they are; the checks below refuse what is not a finite amount.
     other = pl.when(~plain.str.contains(r"^[+-]?[\d.,]+$")).then(plain)
-    number = pl.coalesce(pl.when(dc).then(as_comma).otherwise(as_point), other).cast(pl.Float64, strict=False)
-    return pl.when(number.is_finite() & ~ambiguous_amount(plain, dc)).then(number)
+    number = pl.coalesce(pl.when(decimal_comma).then(as_comma).otherwise(as_point), other).cast(pl.Float64,
+                                                                                                strict=False)
+    return pl.when(number.is_finite() & ~ambiguous_amount(plain, decimal_comma)).then(number)
 
 
 def parse_boolean(text: pl.Expr) -> pl.Expr:
@@ -100,17 +114,18 @@ def parse_time_of_day(text: pl.Expr) -> pl.Expr:
     return hh_mm.str.strptime(pl.Time, "%H:%M", strict=False)
 
 
-def parsed_value(column: Column, decimal_comma: bool, earliest: dt.datetime = EARLIEST) -> pl.Expr:
+def parsed_value(column: Column, earliest: dt.datetime = EARLIEST) -> pl.Expr:
     """The typed value of a column, null when its text does not parse.
 
-    A number column's decimal mark is decided once for the file (`decimal_comma_in`), from all its values.
+    A number column is read from its helper columns (`amount_columns`): its decimal mark is decided once for
+    the file, from all its values.
     """
     text = pl.col(column.name)
     parsed = {
         "text": text, "code": text,
         "timestamp": parse_timestamp(text, earliest),
         "int": text.str.to_integer(strict=False),
-        "number": parse_number(text, decimal_comma_in(amount_text(text), decimal_comma)),
+        "number": parse_number(pl.col(amount(column.name)), pl.col(decimal_comma_of(column.name))),
         "bool": parse_boolean(text),
         "time_of_day": parse_time_of_day(text),
     }[column.kind]

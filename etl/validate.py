@@ -18,7 +18,7 @@ import polars as pl
 from etl import limits
 from etl.contract import FORMULA_START, MARKUP, Column, Source
 from etl.extract import LONG_NUMBER, ROW_NUMBER, SPREADSHEET_ERROR, FileRejected, RawFile
-from etl.parse import EARLIEST, ambiguous_amount, amount_text, decimal_comma_in, parsed_value
+from etl.parse import EARLIEST, ambiguous_amount, amount, amount_columns, decimal_comma_of, parsed_value
 from etl.schema import FACT_TABLES
 
 if TYPE_CHECKING:
@@ -103,14 +103,15 @@ def validate(raw: RawFile, known_branches: set[str], clock_skew_tolerance_second
     del cleaned  # `distinct` is all that is needed from here: let a large file's copy go
 
     # Lazy, so that polars computes shared subexpressions (a timestamp's parse feeds several rules) once.
-    typed = distinct.lazy().with_columns(
-        parsed_value(c, raw.decimal_comma, earliest).alias(f"_typed_{c.name}") for c in source.stored_columns
+    bare, marks = amount_columns(source.stored_columns, raw.decimal_comma)
+    typed = distinct.lazy().with_columns(bare).with_columns(marks).with_columns(
+        parsed_value(c, earliest).alias(f"_typed_{c.name}") for c in source.stored_columns
     )
     typed, skew_checks = _clamp_clock_skew(typed, source, clock_skew_tolerance_seconds)
     first = _marked_checks(source, raw.frame.columns)
     if guard is not None:
         typed, first = guard.attach(typed), guard.checks() + first
-    checks = first + _checks(source, known_branches, raw.decimal_comma, latest) + skew_checks
+    checks = first + _checks(source, known_branches, latest) + skew_checks
     errors = typed.with_columns(
         pl.coalesce(pl.when(c.broken.fill_null(False)).then(pl.lit(f"{c.reason}|{c.column}")) for c in checks)
         .alias("_error")
@@ -159,16 +160,14 @@ def _typed(name: str) -> pl.Expr:
     return pl.col(f"_typed_{name}")
 
 
-def _checks(source: Source, known_branches: set[str], decimal_comma: bool = False,
-            latest: dt.datetime | None = None) -> list[Check]:
+def _checks(source: Source, known_branches: set[str], latest: dt.datetime | None = None) -> list[Check]:
     """The contract's rules for `source`, in the order they are reported."""
     columns = source.stored_columns
     checks = [Check(c.name, "missing_required", pl.col(c.name).is_null()) for c in columns if c.required]
     for c in columns:
         if c.kind == "number":
-            plain = amount_text(pl.col(c.name))
             checks.append(Check(c.name, "ambiguous_number",
-                                ambiguous_amount(plain, decimal_comma_in(plain, decimal_comma))))
+                                ambiguous_amount(pl.col(amount(c.name)), pl.col(decimal_comma_of(c.name)))))
         if c.kind in PARSE_REASON:
             checks.append(Check(c.name, PARSE_REASON[c.kind], pl.col(c.name).is_not_null() & _typed(c.name).is_null()))
         elif c.kind == "text":
