@@ -16,9 +16,8 @@ from etl.limits import _first_sheet
 # Excel's built-in number formats that show a date without a time (ECMA-376 18.8.30): 14 to 17.
 BUILTIN_DATE_ONLY = {14, 15, 16, 17}
 BLOCK_BYTES = 1 << 22
-CELL_TAG = re.compile(rb"<c\b([^>]*)>")
+ERROR_TYPE = re.compile(rb' t="e"')
 REFERENCE = re.compile(rb'\br="([A-Z]+)(\d+)"')
-STYLE = re.compile(rb'\bs="(\d+)"')
 TYPE = re.compile(rb'\bt="(\w+)"')
 VALUE = re.compile(rb"<v>([^<]*)</v>")
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="\$?([A-Z]+)\$?(\d+)')
@@ -39,7 +38,8 @@ def sheet_cells(path) -> SheetCells:
         sheet = _first_sheet(archive)
         if sheet is None:
             return SheetCells(1, 1, {}, set())
-        date_styles = _date_only_styles(archive)
+        styles = _date_only_styles(archive)
+        date_cell = re.compile(rb' s="(?:' + "|".join(map(str, sorted(styles))).encode() + rb')"') if styles else None
         errors: dict[tuple[int, int], str] = {}
         date_only: set[tuple[int, int]] = set()
         first_row, first_column = 1, 1
@@ -53,30 +53,38 @@ def sheet_cells(path) -> SheetCells:
                 cut = text.rfind(b"<c")
                 cut = len(text) if cut < 0 else cut
                 tail, text = text[cut:] or b" ", text[:cut]
-                _scan(text, date_styles, errors, date_only)
-        _scan(tail, date_styles, errors, date_only)
+                _scan(text, date_cell, errors, date_only)
+        _scan(tail, date_cell, errors, date_only)
     return SheetCells(first_row, first_column, errors, date_only)
 
 
-def _scan(text: bytes, date_styles: set[int], errors: dict, date_only: set) -> None:
-    # Cheap tests on the block first: most sheets hold neither kind, and are then not read cell by cell.
-    if b't="e"' not in text and not (date_styles and b' s="' in text):
-        return
-    for tag in CELL_TAG.finditer(text):
-        attributes = tag.group(1)
-        where = REFERENCE.search(attributes)
-        if where is None:
-            continue
-        cell = (int(where.group(2)), _column_number(where.group(1)))
-        kind = TYPE.search(attributes)
-        if kind and kind.group(1) == b"e":
-            end = text.find(b"</c>", tag.end())
-            value = VALUE.search(text, tag.end(), end if end >= 0 else len(text))
+def _scan(text: bytes, date_cell: re.Pattern | None, errors: dict, date_only: set) -> None:
+    """Only the attributes that mark the two kinds are searched for (a literal search, fast); each found is then
+    placed in its cell's tag. Other cells are never looked at one by one."""
+    for found in ERROR_TYPE.finditer(text):
+        attributes, end = _cell_tag(text, found.start())
+        where = REFERENCE.search(attributes) if attributes is not None else None
+        if where is not None:
+            close = text.find(b"</c>", end)
+            value = VALUE.search(text, end, close if close >= 0 else len(text))
+            cell = (int(where.group(2)), _column_number(where.group(1)))
             errors[cell] = value.group(1).decode("ascii", "replace") if value else "#VALUE!"
-        elif kind is None or kind.group(1) == b"n":
-            style = STYLE.search(attributes)
-            if style and int(style.group(1)) in date_styles:
-                date_only.add(cell)
+    for found in date_cell.finditer(text) if date_cell is not None else ():
+        attributes, _ = _cell_tag(text, found.start())
+        if attributes is None:
+            continue
+        kind, where = TYPE.search(attributes), REFERENCE.search(attributes)
+        if where is not None and (kind is None or kind.group(1) == b"n"):  # a number: a date serial
+            date_only.add((int(where.group(2)), _column_number(where.group(1))))
+
+
+def _cell_tag(text: bytes, at: int) -> tuple[bytes | None, int]:
+    """The attributes of the cell tag `<c …>` holding position `at`, and where the tag ends; None elsewhere."""
+    start = text.rfind(b"<c ", 0, at)
+    end = text.find(b">", at)
+    if start < 0 or end < 0 or text.find(b">", start, at) >= 0:  # `at` is in another element (a row's style)
+        return None, at
+    return text[start + 3:end], end + 1
 
 
 def _date_only_styles(archive: zipfile.ZipFile) -> set[int]:
