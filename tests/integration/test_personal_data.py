@@ -185,6 +185,7 @@ def test_files_made_to_leak_leave_no_nik_or_name_in_any_table_message_or_cli_out
     assert "no header row" in messages["complaints_no_header.csv"]
     assert "no header row" in messages["complaints_no_header_windows.csv"]  # read as Windows-1252 first
     assert "read as Windows-1252" in messages["complaints_windows.csv"]
+    assert "CATATAN complaints_windows.csv: read as Windows-1252" in " ".join(output.split())
     assert "not UTF-8 text (line 3, byte" in messages["complaints_mixed.csv"]
     assert "column participant_name holds text in another encoding" in messages["complaints_mixed.csv"]
     assert "line 2 has 12 values where the header has 11 columns" in messages["complaints_ragged.csv"]

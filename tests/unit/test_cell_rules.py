@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import polars as pl
 import pytest
 
-from etl.contract import SOURCES
 from etl.extract import ERROR_CELLS, RawFile, _mark_spreadsheet_errors
 from etl.sop import load_sop
 from etl.validate import REASONS, validate
@@ -106,13 +104,6 @@ def test_invisible_characters_are_described_and_bad_code_lists_the_accepted_code
     assert "walk<zero width space, U+200B>_in" in detail
     assert detail.endswith("not one of the accepted codes: walk_in, call_center, email, social_media, mass_media, "
                            "jmo, lapor")
-
-
-def test_a_date_alone_is_bad_timestamp():
-    frame = raw_file("queue_tickets", [{**GOOD["queue_tickets"], "issued_at": "2026-11-16"}]).frame
-    checked = check(RawFile(Path("queue_tickets.csv"), SOURCES["queue_tickets"], frame, False))
-    assert checked.quarantine["reason"].to_list() == ["bad_timestamp"]
-    assert pl.Series(checked.quarantine["column_name"]).to_list() == ["issued_at"]
 
 
 def test_every_quarantine_reason_has_a_label_in_both_languages_and_a_line_in_the_data_contract():
