@@ -181,8 +181,8 @@ def _check_headers(path: Path, headers: list[str], canonical, source: Source, ma
     wanted = set(source.column_names)
     seen: dict[str, list[int]] = {}
     for number, header in enumerate(headers, 1):
-        # The CSV reader renames a repeated header `x_duplicated_0`: it is the same header again.
-        repeated = re.match(r"^(.*)_duplicated_\d+$", header)
+        # The readers rename a repeated header (CSV `x_duplicated_0`, XLSX `x_1`): it is the same header again.
+        repeated = re.match(r"^(.*)_(?:duplicated_)?\d+$", header)
         name = canonical(repeated.group(1) if repeated and repeated.group(1) in headers else header)
         if name in wanted:
             seen.setdefault(name, []).append(number)

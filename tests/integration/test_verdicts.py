@@ -139,3 +139,15 @@ def test_a_repeated_header_the_contract_does_not_know_is_dropped_like_any_extra_
     path.write_text(f"{HEADER},Ticket_ID\n{ROW.format(id='N1')},N2\n", encoding="utf-8")
     with pytest.raises(FileRejected, match="columns 1 and 13 are the same column, ticket_id"):
         read_raw(path, SOURCES["queue_tickets"])
+
+
+def test_a_header_repeated_in_a_workbook_is_refused_too(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "queue_tickets_twice.xlsx"
+    with xlsxwriter.Workbook(path) as book:
+        sheet = book.add_worksheet()
+        sheet.write_row(0, 0, [*HEADER.split(","), "outcome"])
+        sheet.write_row(1, 0, [*ROW.format(id="W1").split(","), "no_show"])
+    with pytest.raises(FileRejected, match="columns 11 and 13 are the same column, outcome"):
+        read_raw(path, SOURCES["queue_tickets"])
