@@ -182,7 +182,7 @@ def _check_headers(path: Path, headers: list[str], canonical, source: Source, ma
     seen: dict[str, list[int]] = {}
     for number, header in enumerate(headers, 1):
         # The readers rename a repeated header (CSV `x_duplicated_0`, XLSX `x_1`): it is the same header again.
-        repeated = re.match(r"^(.*)_(?:duplicated_)?\d+$", header)
+        repeated = re.match(r"^(.*?)_(?:duplicated_)?\d+$", header)
         name = canonical(repeated.group(1) if repeated and repeated.group(1) in headers else header)
         if name in wanted:
             seen.setdefault(name, []).append(number)
