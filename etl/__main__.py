@@ -96,6 +96,9 @@ def _run(args: argparse.Namespace) -> int:
             console.print(f"  {problem}", style="red", markup=False, highlight=False)  # a header may hold [brackets]
         return 2
     console.print(_summary(result))
+    for noted in result.batches:  # what reading a loaded file did: an encoding guessed, blank lines skipped
+        if noted.status == "loaded" and noted.message:
+            console.print(f"CATATAN {noted.file_name}: {noted.message}")
     for failed in result.failed:
         console.print(f"[red]GAGAL {failed.file_name}: {failed.message}[/red]")
     return 1 if result.failed else 0

@@ -54,6 +54,47 @@ def already_loaded(engine: Engine, sha256: str) -> bool:
     return found is not None
 
 
+@dataclass(frozen=True)
+class Reoffer:
+    """A loaded file offered again: the rows its last batch quarantined as unknown_branch, branches having changed."""
+
+    batch_id: int
+    row_numbers: list[int]
+
+
+def reoffer(engine: Engine, sha256: str) -> Reoffer | None:
+    """The rows of an already loaded file to read again, or None when there are none.
+
+    A row quarantined as unknown_branch may load once a later branches file names its branch. Only the last
+    batch of the file counts, and only a branches batch loaded after it: rows offered again and still unknown
+    wait for the next change of the branches.
+    """
+    with engine.connect() as conn:
+        last = conn.execute(select(func.max(etl_batches.c.batch_id)).where(
+            etl_batches.c.sha256 == sha256, etl_batches.c.status == "loaded")).scalar()
+        if last is None:
+            return None
+        changed = conn.execute(select(etl_batches.c.batch_id).where(
+            etl_batches.c.source == "branches", etl_batches.c.status == "loaded", etl_batches.c.batch_id > last,
+            etl_batches.c.rows_loaded > 0).limit(1)).first()
+        if changed is None:
+            return None
+        rows = conn.execute(select(quarantine.c.row_number).where(
+            quarantine.c.batch_id == last, quarantine.c.reason == "unknown_branch")).scalars().all()
+    return Reoffer(last, sorted(rows)) if rows else None
+
+
+def stored_ids(engine: Engine, source: Source, ids: list[str]) -> set[str]:
+    """Which of `ids` the fact table of `source` holds."""
+    table = FACT_TABLES[source.name]
+    key = table.c[source.id_column]
+    found: set[str] = set()
+    with engine.connect() as conn:
+        for start in range(0, len(ids), 1000):  # a bounded IN list per query
+            found |= set(conn.execute(select(key).where(key.in_(ids[start:start + 1000]))).scalars())
+    return found
+
+
 def record_failure(engine: Engine, path: Path, sha256: str, source: Source | None, message: str,
                    started_at: dt.datetime, loaded_by: str) -> BatchResult:
     """A file that could not be read fails its own batch; nothing from it is loaded.
@@ -69,10 +110,12 @@ def record_failure(engine: Engine, path: Path, sha256: str, source: Source | Non
 
 
 def load_batch(engine: Engine, path: Path, sha256: str, source: Source, validated: Validated, rows_read: int,
-               started_at: dt.datetime, loaded_by: str, regions: dict[str, str]) -> BatchResult:
+               started_at: dt.datetime, loaded_by: str, regions: dict[str, str],
+               message: str | None = None) -> BatchResult:
     """Upsert the valid rows, store the quarantined ones and record the batch, all or nothing.
 
     `regions` is every branch's region before this file: the batch is filed under the regions it wrote for.
+    `message` says what reading the file did that people should know (an encoding guessed, blank lines skipped).
     """
     table = FACT_TABLES[source.name]
     with engine.begin() as conn:
@@ -96,7 +139,7 @@ def load_batch(engine: Engine, path: Path, sha256: str, source: Source, validate
         result = BatchResult(
             path.name, source.name, "loaded", rows_read=rows_read, rows_loaded=rows.height,
             rows_adjusted=validated.adjusted, rows_quarantined=validated.quarantine.height,
-            exact_duplicates=validated.exact_duplicates, batch_id=batch_id,
+            exact_duplicates=validated.exact_duplicates, message=message, batch_id=batch_id,
         )
         if touched_from is not None:  # marts are recomputed from the period of its earliest new or replaced record
             conn.execute(insert(marts_pending).values(since=touched_from, batch_id=batch_id))
@@ -105,6 +148,7 @@ def load_batch(engine: Engine, path: Path, sha256: str, source: Source, validate
         conn.execute(update(etl_batches).where(etl_batches.c.batch_id == batch_id).values(
             status="loaded", rows_read=rows_read, rows_loaded=result.rows_loaded, rows_adjusted=result.rows_adjusted,
             rows_quarantined=result.rows_quarantined, exact_duplicates=result.exact_duplicates, finished_at=_now(),
+            message=message,
         ))
     return result
 

@@ -5,19 +5,22 @@ region; the administrator's command line writes every region. Each batch records
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import getpass
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine
+import polars as pl
+from sqlalchemy import Engine, exc
 
 from etl import migrate
 from etl.db import drop_stage_tables
-from etl.extract import FileRejected, raw_files, read_raw
+from etl.extract import ROW_NUMBER, FileRejected, RawFile, raw_files, read_raw
 from etl.guard import branch_regions, guard_for
-from etl.load import BatchResult, already_loaded, file_sha256, load_batch, record_failure
+from etl.load import (BatchResult, Reoffer, already_loaded, file_sha256, load_batch, record_failure, reoffer,
+                      stored_ids)
 from etl.mapping import Mapping, load_mappings
 from etl.pseudonymise import check_key, load_secret, protect_personal_data, stored_fingerprint
 from etl.refresh import clear_pending, mark_all_pending, pending, refresh_marts, sync_targets
@@ -92,22 +95,22 @@ def _run_locked(raw_dir: Path, engine: Engine, sop: Sop, key: bytes, recompute: 
     for done, (path, source, mapping) in enumerate(files):
         report(f"Memuat {path.name}", done, len(files) + 1)
         sha256 = file_sha256(path)
+        again = None
         if already_loaded(engine, sha256):
-            result.skipped.append(path.name)
-            continue
+            # The same bytes change nothing, unless rows waited for a branch that a later branches file added.
+            again = reoffer(engine, sha256)
+            if again is None:
+                result.skipped.append(path.name)
+                continue
         started_at = dt.datetime.now().replace(microsecond=0)
         try:
-            raw = protect_personal_data(read_raw(path, source, mapping), key)
-            guard = guard_for(engine, raw, who.scope, regions)
-            validated = validate(raw, set(regions), sop.clock_skew_tolerance_seconds, guard)
+            batch = _load_file(engine, path, sha256, source, mapping, key, sop, who, regions, started_at, again)
         except FileRejected as rejected:
-            result.batches.append(record_failure(engine, path, sha256, source, rejected.problem, started_at,
-                                                 who.login))
-            continue
-        batch = load_batch(engine, path, sha256, raw.source, validated, raw.frame.height, started_at, who.login,
-                           regions)
+            batch = record_failure(engine, path, sha256, source, rejected.problem, started_at, who.login)
         result.batches.append(batch)
-        if raw.source.name == "branches":
+        if batch.status == "failed":
+            continue
+        if batch.source == "branches":
             regions = branch_regions(engine)
     # Pending work includes what a killed earlier run loaded but did not get to recompute.
     todo = pending(engine)
@@ -117,3 +120,55 @@ def _run_locked(raw_dir: Path, engine: Engine, sop: Sop, key: bytes, recompute: 
         clear_pending(engine, todo)
     report("Selesai", len(files) + 1, len(files) + 1)
     return result
+
+
+def _load_file(engine: Engine, path: Path, sha256: str, source, mapping, key: bytes, sop: Sop, who: Loader,
+               regions: dict[str, str], started_at: dt.datetime, again: Reoffer | None = None) -> BatchResult:
+    """Read, check and load one file; any failure that is this file's own raises FileRejected.
+
+    `again`: the file was loaded before; only the rows it names are read again (etl.load.reoffer).
+
+    An error that would stop every file (the database unreachable) is not this file's: it stops the run.
+    Anything else a file makes a reader or a rule raise fails that file only, so that one odd export never
+    keeps the files after it (and the KPI refresh) from loading, run after run.
+    """
+    stage = "read"
+    try:
+        raw = protect_personal_data(read_raw(path, source, mapping), key)
+        if again is not None:
+            raw = _offered_again(engine, raw, again)
+        stage = "check"
+        guard = guard_for(engine, raw, who.scope, regions)
+        validated = validate(raw, set(regions), sop.clock_skew_tolerance_seconds, guard,
+                             earliest=sop.earliest_timestamp, latest=started_at + sop.future_tolerance)
+        stage = "load"
+        return load_batch(engine, path, sha256, raw.source, validated, raw.frame.height, started_at, who.login,
+                          regions, message="; ".join(raw.notes) or None)
+    except FileRejected:
+        raise
+    except (exc.DataError, exc.IntegrityError) as error:
+        # The database refused one of this file's values: the file's transaction is rolled back, others go on.
+        raise FileRejected(path, unexpected(stage, error)) from None
+    except exc.SQLAlchemyError:
+        raise
+    except (Exception, pl.exceptions.PanicException) as error:  # a reader's panic is not an Exception
+        raise FileRejected(path, unexpected(stage, error)) from None
+
+
+def _offered_again(engine: Engine, raw: RawFile, again: Reoffer) -> RawFile:
+    """The rows of `raw` quarantined as unknown_branch in batch `again.batch_id`, unless their record is stored
+    by now: a later file sent it, and a row offered again must not replace a newer one."""
+    frame = raw.frame.filter(pl.col(ROW_NUMBER).is_in(again.row_numbers))
+    stored = stored_ids(engine, raw.source, frame.get_column(raw.source.id_column).drop_nulls().unique().to_list())
+    frame = frame.filter(~pl.col(raw.source.id_column).is_in(sorted(stored)))
+    note = (f"offered again after the branches changed: {frame.height:,} of the {len(again.row_numbers):,} rows "
+            f"batch {again.batch_id} quarantined as unknown_branch read again from the file")
+    return dataclasses.replace(raw, frame=frame, notes=(note,))
+
+
+def unexpected(stage: str, error: BaseException) -> str:
+    """What the batch says of an error no rule foresaw: where, and its type; never its text, which can quote a value."""
+    doing = {"read": "reading the file", "check": "checking its rows", "load": "storing its rows"}[stage]
+    return (f"could not be loaded: an unexpected error ({type(error).__name__}) while {doing}; nothing from this "
+            "file was loaded and the other files went on. Export the file again; if it fails again, report it "
+            "with this message")

@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from etl.catalogue import COMPLIANCE_INDEX, KPI_BY_ID, KPIS
+from etl.parse import EARLIEST
 from etl.settings import CONFIG_DIR
 
 # Catalogue defaults apply from long before any data.
@@ -30,6 +31,9 @@ class Sop:
     target_overrides: tuple[dict, ...]
     day_wait_minutes: float  # a day with a longer wait breaks a hard limit (etl/kpis/days.py)
     day_staffing_below: float  # as does a day whose busy-hour staffing is below this share
+    # Timestamps people can believe: none before `earliest_timestamp`, none later than the load plus this.
+    earliest_timestamp: dt.datetime = EARLIEST
+    future_tolerance: dt.timedelta = dt.timedelta(days=1)
 
     def targets(self) -> pl.DataFrame:
         """One row per kpi × region × effective_from: catalogue defaults, then the configured changes."""
@@ -78,4 +82,15 @@ def load_sop(config_dir: Path = CONFIG_DIR) -> Sop:
         target_overrides=overrides,
         day_wait_minutes=float(raw["day_limits"]["wait_minutes"]),
         day_staffing_below=float(raw["day_limits"]["staffing_below"]),
+        **_plausible_time(raw.get("plausible_time", {})),
     )
+
+
+def _plausible_time(raw: dict) -> dict:
+    """`[plausible_time]`: `earliest` (a date) and `future_days` (how far past the load a timestamp may be)."""
+    unknown = sorted(set(raw) - {"earliest", "future_days"})
+    if unknown:
+        raise ValueError(f"sop.toml [plausible_time]: unknown key(s) {', '.join(unknown)}; use earliest, future_days")
+    earliest = raw.get("earliest", EARLIEST)
+    return {"earliest_timestamp": dt.datetime.combine(earliest, dt.time()) if type(earliest) is dt.date else earliest,
+            "future_tolerance": dt.timedelta(days=float(raw.get("future_days", 1)))}

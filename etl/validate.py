@@ -7,7 +7,9 @@ quarantined + exact duplicates.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -15,7 +17,8 @@ import polars as pl
 
 from etl import limits
 from etl.contract import FORMULA_START, MARKUP, Column, Source
-from etl.extract import LONG_NUMBER, ROW_NUMBER, FileRejected, RawFile
+from etl.extract import LONG_NUMBER, ROW_NUMBER, SPREADSHEET_ERROR, FileRejected, RawFile
+from etl.parse import EARLIEST, ambiguous_amount, amount, amount_columns, decimal_comma_of, parsed_value
 from etl.schema import FACT_TABLES
 
 if TYPE_CHECKING:
@@ -23,9 +26,15 @@ if TYPE_CHECKING:
 
 REASONS = {
     "missing_required": "a required value is empty",
-    "bad_timestamp": "not a timestamp (YYYY-MM-DD HH:MM[:SS] or dd/mm/yyyy HH:MM[:SS]) between 2000 and 2099",
+    "bad_timestamp": "not a timestamp with a time of day (YYYY-MM-DD HH:MM[:SS] or dd/mm/yyyy HH:MM[:SS]) from the "
+                     "earliest date allowed (1990-01-01 unless data/config/sop.toml sets another) to 2099",
+    "future_timestamp": "later than the load itself, beyond the tolerance (data/config/sop.toml, [plausible_time])",
     "bad_code": "not one of the accepted codes",
     "bad_number": "not a number in the accepted range",
+    "ambiguous_number": "a single dot or comma before three digits (2.500): a decimal mark or a thousands "
+                        "separator? Write the amount without grouping (2500) or with its decimals (2.500,00)",
+    "spreadsheet_error": "a spreadsheet error cell (#REF!, #DIV/0!, #N/A, #VALUE!, #NAME?, #NULL!, #NUM!) where a "
+                         "value was expected: the export's formula failed; fix it in the spreadsheet",
     "bad_boolean": "not a boolean (true/false, 1/0, ya/tidak, y/n)",
     "bad_time": "not a time of day HH:MM, or closing before opening",
     "unknown_branch": "branch_code is not in the branches table",
@@ -46,11 +55,6 @@ CONTROL_CHARACTER = r"[\x00-\x1f\x7f]"
 # A quarantined value is shown up to this many characters (detail) and stored up to this many (raw_values).
 SHOWN_CHARS = 120
 KEPT_CHARS = 1000
-TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M")
-OFFSET_FORMATS = ("%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%d %H:%M%:z")
-TRUE_WORDS = ("true", "1", "ya", "y")
-FALSE_WORDS = ("false", "0", "tidak", "n")
-PLAUSIBLE_YEARS = (2000, 2099)
 QUARANTINE_SCHEMA = {"row_number": pl.Int64, "column_name": pl.String, "reason": pl.String, "detail": pl.String,
                      "raw_values": pl.String, "branch_code": pl.String}
 
@@ -75,78 +79,17 @@ class Check:
     broken: pl.Expr
 
 
-def parse_timestamp(text: pl.Expr) -> pl.Expr:
-    """ISO 8601 or dd/mm/yyyy, seconds optional; an offset is converted to Jakarta local time."""
-    # Most exports write `yyyy-mm-dd HH:MM:SS`: parsed directly, about ten times faster than the
-    # general path below, which then only sees the other values (what it would give these is the same).
-    common = text.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)
-    text = pl.when(common.is_null()).then(text).otherwise(pl.lit(""))  # "": no work (a null still costs)
-    # One shape first (yyyy-mm-dd HH:MM[:SS]), so that only two formats need trying.
-    iso = text.str.replace("T", " ", literal=True).str.replace(r"^(\d{2})/(\d{2})/(\d{4})", "$3-$2-$1")
-    has_offset = iso.str.contains(r"(Z|[+-]\d{2}:\d{2})$")
-    local = pl.when(~has_offset).then(iso)
-    offset = pl.when(has_offset).then(iso.str.replace(r"Z$", "+00:00"))
-    parsed = pl.coalesce(
-        common,
-        *[local.str.strptime(pl.Datetime("us"), f, strict=False) for f in TIMESTAMP_FORMATS],
-        *[offset.str.strptime(pl.Datetime("us", "UTC"), f, strict=False).dt.convert_time_zone("Asia/Jakarta")
-          .dt.replace_time_zone(None) for f in OFFSET_FORMATS],
-    )
-    first, last = PLAUSIBLE_YEARS
-    return pl.when(parsed.dt.year().is_between(first, last)).then(parsed)
-
-
-def parse_number(text: pl.Expr, decimal_comma: bool) -> pl.Expr:
-    """A rupiah amount; with a decimal comma, dots group thousands (`1.234.567,50`)."""
-    plain = text.str.replace(r"^(?i:rp)\s*", "")
-    if decimal_comma:
-        # Only dots that group thousands are dropped: `2500000.00` keeps its decimal point.
-        grouped = plain.str.contains(r"^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$")
-        plain = pl.when(grouped).then(plain.str.replace_all(".", "", literal=True)).otherwise(plain)
-        plain = plain.str.replace(",", ".", literal=True)
-    number = plain.cast(pl.Float64, strict=False)
-    return pl.when(number.is_finite()).then(number)
-
-
-def parse_boolean(text: pl.Expr) -> pl.Expr:
-    lowered = text.str.to_lowercase()
-    return pl.when(lowered.is_in(TRUE_WORDS)).then(True).when(lowered.is_in(FALSE_WORDS)).then(False)
-
-
-def parse_time_of_day(text: pl.Expr) -> pl.Expr:
-    """`HH:MM`; spreadsheet time cells arrive as `1899-12-31 08:00:00` or `08:00:00`."""
-    hh_mm = text.str.extract(r"^(?:\d{4}-\d{2}-\d{2}[ T])?(\d{1,2}:\d{2})(?::00(?:\.0+)?)?$")
-    return hh_mm.str.strptime(pl.Time, "%H:%M", strict=False)
-
-
-def parsed_value(column: Column, decimal_comma: bool) -> pl.Expr:
-    """The typed value of a column, null when its text does not parse."""
-    text = pl.col(column.name)
-    parsed = {
-        "text": text, "code": text,
-        "timestamp": parse_timestamp(text),
-        "int": text.str.to_integer(strict=False),
-        "number": parse_number(text, decimal_comma),
-        "bool": parse_boolean(text),
-        "time_of_day": parse_time_of_day(text),
-    }[column.kind]
-    if column.kind in ("int", "number"):
-        if column.minimum is not None:
-            parsed = pl.when(parsed >= column.minimum).then(parsed)
-        if column.maximum is not None:
-            parsed = pl.when(parsed <= column.maximum).then(parsed)
-    if column.kind == "code":
-        parsed = pl.when(text.is_in(column.codes)).then(text)
-    return parsed
-
-
 PARSE_REASON = {"timestamp": "bad_timestamp", "code": "bad_code", "int": "bad_number", "number": "bad_number",
                 "bool": "bad_boolean", "time_of_day": "bad_time"}
 
 
 def validate(raw: RawFile, known_branches: set[str], clock_skew_tolerance_seconds: int,
-             guard: Guard | None = None) -> Validated:
+             guard: Guard | None = None, *, earliest: dt.datetime = EARLIEST,
+             latest: dt.datetime | None = None) -> Validated:
     """Split a raw file into typed valid rows and quarantined rows; `guard` adds what the database decides.
+
+    A timestamp before `earliest` is bad_timestamp; one after `latest` (the load's moment plus its tolerance)
+    is future_timestamp.
 
     Raises FileRejected when more rows break the rules than etl.limits lets one file quarantine.
     """
@@ -160,14 +103,15 @@ def validate(raw: RawFile, known_branches: set[str], clock_skew_tolerance_second
     del cleaned  # `distinct` is all that is needed from here: let a large file's copy go
 
     # Lazy, so that polars computes shared subexpressions (a timestamp's parse feeds several rules) once.
-    typed = distinct.lazy().with_columns(
-        parsed_value(c, raw.decimal_comma).alias(f"_typed_{c.name}") for c in source.stored_columns
+    bare, marks = amount_columns(source.stored_columns, raw.decimal_comma)
+    typed = distinct.lazy().with_columns(bare).with_columns(marks).with_columns(
+        parsed_value(c, earliest).alias(f"_typed_{c.name}") for c in source.stored_columns
     )
     typed, skew_checks = _clamp_clock_skew(typed, source, clock_skew_tolerance_seconds)
-    first = _long_number_checks(source, raw.frame.columns)
+    first = _marked_checks(source, raw.frame.columns)
     if guard is not None:
         typed, first = guard.attach(typed), guard.checks() + first
-    checks = first + _checks(source, known_branches) + skew_checks
+    checks = first + _checks(source, known_branches, latest) + skew_checks
     errors = typed.with_columns(
         pl.coalesce(pl.when(c.broken.fill_null(False)).then(pl.lit(f"{c.reason}|{c.column}")) for c in checks)
         .alias("_error")
@@ -216,25 +160,35 @@ def _typed(name: str) -> pl.Expr:
     return pl.col(f"_typed_{name}")
 
 
-def _checks(source: Source, known_branches: set[str]) -> list[Check]:
+def _checks(source: Source, known_branches: set[str], latest: dt.datetime | None = None) -> list[Check]:
     """The contract's rules for `source`, in the order they are reported."""
     columns = source.stored_columns
     checks = [Check(c.name, "missing_required", pl.col(c.name).is_null()) for c in columns if c.required]
     for c in columns:
+        if c.kind == "number":
+            checks.append(Check(c.name, "ambiguous_number",
+                                ambiguous_amount(pl.col(amount(c.name)), pl.col(decimal_comma_of(c.name)))))
         if c.kind in PARSE_REASON:
             checks.append(Check(c.name, PARSE_REASON[c.kind], pl.col(c.name).is_not_null() & _typed(c.name).is_null()))
         elif c.kind == "text":
             checks += _text_checks(source, c)
+    if latest is not None:
+        checks += [Check(c.name, "future_timestamp", _typed(c.name) > latest) for c in columns if c.kind == "timestamp"]
     if source.name != "branches":
         checks.append(Check("branch_code", "unknown_branch", ~pl.col("branch_code").is_in(sorted(known_branches))))
     return checks + _cross_field_checks(source.name)
 
 
-def _long_number_checks(source: Source, columns: list[str]) -> list[Check]:
-    """A personal identifier that arrived as a long number (etl.extract marks it) went through a float: refused."""
-    if LONG_NUMBER not in columns:
-        return []
-    return [Check(c.name, "numeric_identifier", pl.col(LONG_NUMBER) == c.name) for c in source.columns if c.personal]
+def _marked_checks(source: Source, columns: list[str]) -> list[Check]:
+    """What etl.extract marked before personal data was hashed: a spreadsheet error cell, an identifier that
+    arrived as a long number (it went through a float: refused)."""
+    checks = []
+    if SPREADSHEET_ERROR in columns:
+        checks += [Check(c.name, "spreadsheet_error", pl.col(SPREADSHEET_ERROR) == c.name) for c in source.columns]
+    if LONG_NUMBER in columns:
+        checks += [Check(c.name, "numeric_identifier", pl.col(LONG_NUMBER) == c.name) for c in source.columns
+                   if c.personal]
+    return checks
 
 
 def _text_checks(source: Source, column: Column) -> list[Check]:
@@ -353,6 +307,8 @@ def _quarantine_rows(bad: pl.DataFrame, source: Source, known_branches: set[str]
 def _reason_text(reason: str, value: str | None, source: Source, column: str) -> str:
     if reason == "too_long":
         return f"{len(value):,} characters, more than the {_max_length(source, column)} this column holds"
+    if reason == "bad_code":
+        return f"{REASONS[reason]}: {', '.join(source.column(column).codes)}"
     return REASONS[reason]
 
 
@@ -364,6 +320,15 @@ def _shortened(value: str | None, limit: int) -> str | None:
 
 
 def _shown(value: str) -> str:
-    """A value as the detail shows it: control characters visible as escapes, long values cut short."""
-    visible = "".join(repr(ch)[1:-1] if ord(ch) < 0x20 or ord(ch) == 0x7F else ch for ch in value[:SHOWN_CHARS])
+    """A value as the detail shows it: control characters visible as escapes, characters that print nothing
+    (a zero-width space, a non-breaking space) described, long values cut short."""
+    visible = "".join(_visible(ch) for ch in value[:SHOWN_CHARS])
     return visible + (f"… ({len(value):,} characters)" if len(value) > SHOWN_CHARS else "")
+
+
+def _visible(ch: str) -> str:
+    if ord(ch) < 0x20 or ord(ch) == 0x7F:
+        return repr(ch)[1:-1]
+    if ch != " " and unicodedata.category(ch) in ("Cf", "Zs", "Zl", "Zp", "Co", "Cn"):
+        return f"<{unicodedata.name(ch, 'unnamed character').lower()}, U+{ord(ch):04X}>"
+    return ch

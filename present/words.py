@@ -47,6 +47,9 @@ CODE_LABELS: dict[str, tuple[str, str]] = {
     "time_order": ("Urutan waktu terbalik", "Times out of order"), "duplicate_id": ("Id ganda", "Duplicate id"),
     "control_character": ("Karakter kontrol", "Control character"), "too_long": ("Terlalu panjang", "Too long"),
     "formula_text": ("Teks seperti rumus", "Formula-like text"), "markup_text": ("Nama berisi markup", "Markup in a name"),
+    "future_timestamp": ("Waktu setelah saat dimuat", "Timestamp after the load"),
+    "ambiguous_number": ("Angka bermakna ganda", "Ambiguous number"),
+    "spreadsheet_error": ("Sel galat spreadsheet", "Spreadsheet error cell"),
     # complaint channels
     "walk_in": ("Datang langsung", "Walk-in"), "call_center": ("Call center 175", "Call centre 175"),
     "email": ("Email", "Email"), "social_media": ("Media sosial", "Social media"),

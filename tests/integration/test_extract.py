@@ -68,7 +68,7 @@ def test_semicolon_csv_with_bom_crlf_indonesian_dates_and_decimal_comma_reads_li
     ("250.000", 250000.0),
     ("2500000", 2500000.0),
     ("0,5", 0.5),
-    ("2500000.00", 2500000.0),  # bug: a decimal point in a semicolon file is read as a thousands dot (× 100)
+    # `2500000.00` beside `250.000` in one file: tests/unit/test_amounts.py (one rule per file).
 ])
 def test_amount_in_a_semicolon_file(tmp_path, amount, expected):
     csv = CLAIMS_INDONESIAN_CSV.replace("1.234.567,50", amount)
@@ -165,8 +165,10 @@ REJECTED_FILES = [
     ("missing-column", "claims_2026-W46.csv",
      lambda _: pl.read_csv(CLAIMS_ISO_CSV.encode(), infer_schema=False).drop("amount_idr").write_csv().encode(),
      "missing required column(s) amount_idr for claims"),
-    ("latin-1", "claims_2026-W46.csv",
-     lambda _: CLAIMS_ISO_CSV.replace("SRG,3601234567890003", "SRG,Jos\u00e9").encode("latin-1"),
+    # Latin-1 alone is read as Windows-1252 (test_encodings.py); mixed with UTF-8 it is refused.
+    ("mixed-encoding", "claims_2026-W46.csv",
+     lambda _: CLAIMS_ISO_CSV.replace("SRG,3601234567890003", "SRG,Jos\u00e9").encode("latin-1")
+     + "C4,SRG,Pe\u00f1a,JP,jmo,0,2026-11-18T13:45,,,,in_process,\n".encode(),
      "not UTF-8 text (line 4"),
     ("empty", "claims_2026-W46.csv", lambda _: b"", "empty file: no header row"),
     ("bom-only", "claims_2026-W46.csv", lambda _: "\ufeff".encode(), "empty file: no header row"),

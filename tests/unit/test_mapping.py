@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from etl.mapping import MappingError, apply_mapping, load_mappings
-from etl.validate import parse_timestamp
+from etl.parse import parse_timestamp
 
 COMPLAINTS_HEAD = 'source = "complaints"\nfile_patterns = ["export*"]\n'
 
