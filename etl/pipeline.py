@@ -86,6 +86,7 @@ def _run_locked(raw_dir: Path, engine: Engine, sop: Sop, key: bytes, recompute: 
     files = raw_files(raw_dir, load_mappings(mappings_dir))
     regions = branch_regions(engine)
     result = RunResult()
+    known_pseudonyms: dict[str, str] = {}  # this run's, all made with `key`
     for done, (path, source, mapping) in enumerate(files):
         report(f"Memuat {path.name}", done, len(files) + 1)
         sha256 = file_sha256(path)
@@ -94,7 +95,7 @@ def _run_locked(raw_dir: Path, engine: Engine, sop: Sop, key: bytes, recompute: 
             continue
         started_at = dt.datetime.now().replace(microsecond=0)
         try:
-            raw = protect_personal_data(read_raw(path, source, mapping), key)
+            raw = protect_personal_data(read_raw(path, source, mapping), key, known_pseudonyms)
             guard = guard_for(engine, raw, who.scope, regions)
             validated = validate(raw, set(regions), sop.clock_skew_tolerance_seconds, guard)
         except FileRejected as rejected:
