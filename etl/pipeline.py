@@ -19,7 +19,7 @@ from etl.extract import FileRejected, load_mappings, raw_files, read_raw
 from etl.guard import branch_regions, guard_for
 from etl.load import BatchResult, already_loaded, file_sha256, load_batch, record_failure
 from etl.pseudonymise import check_key, load_secret, protect_personal_data, stored_fingerprint
-from etl.refresh import clear_pending, mark_all_pending, pending, refresh_marts, sync_targets
+from etl.refresh import RunFacts, clear_pending, mark_all_pending, pending, refresh_marts, sync_targets
 from etl.runlock import etl_lock
 from etl.settings import CONFIG_DIR, MAPPINGS_DIR
 from etl.sop import Sop, load_sop
@@ -87,6 +87,7 @@ def _run_locked(raw_dir: Path, engine: Engine, sop: Sop, key: bytes, recompute: 
     regions = branch_regions(engine)
     result = RunResult()
     known_pseudonyms: dict[str, str] = {}  # this run's, all made with `key`
+    run_facts = RunFacts(engine)
     for done, (path, source, mapping) in enumerate(files):
         report(f"Memuat {path.name}", done, len(files) + 1)
         sha256 = file_sha256(path)
@@ -105,13 +106,14 @@ def _run_locked(raw_dir: Path, engine: Engine, sop: Sop, key: bytes, recompute: 
         batch = load_batch(engine, path, sha256, raw.source, validated, raw.frame.height, started_at, who.login,
                            regions)
         result.batches.append(batch)
+        run_facts.add(raw.source.name, validated.rows, batch.batch_id)
         if raw.source.name == "branches":
             regions = branch_regions(engine)
     # Pending work includes what a killed earlier run loaded but did not get to recompute.
     todo = pending(engine)
     if todo is not None:
         report("Menghitung KPI mingguan dan bulanan", len(files), len(files) + 1)
-        result.mart_rows = refresh_marts(engine, sop, todo.since)
+        result.mart_rows = refresh_marts(engine, sop, todo.since, loaded=run_facts.facts(engine))
         clear_pending(engine, todo)
     report("Selesai", len(files) + 1, len(files) + 1)
     return result
