@@ -26,9 +26,10 @@ VISIT_MARGIN = dt.timedelta(days=1)
 ALL_PERIODS = dt.datetime(1, 1, 1)
 # Calendar months of periods computed from one read of the facts (a national month is ~2 M tickets).
 MONTHS_PER_CHUNK = 1
-# A run keeps the facts it loads for the marts up to this many rows (a region year is about 0.8 M, some
-# 0.3 GB); a larger one, a national year, reads them back a month at a time instead.
-KEPT_FACT_ROWS = 3_000_000
+# A run keeps the facts it loads for the marts up to this many rows (a region year is about 0.8 M, which
+# raised its peak RSS from 0.3 to 0.8 GB); a larger one, a national year, reads them back a month at a time
+# instead, so that what it kept before giving up never sits beside a national file's load.
+KEPT_FACT_ROWS = 1_500_000
 TICKET_COLUMNS = ("branch_code", "visit_id", "service", "priority_group", "issued_at", "called_at", "finished_at",
                   "counter_id", "outcome", "rating")
 

@@ -179,3 +179,17 @@ def test_a_first_load_computes_its_marts_from_memory_and_they_equal_marts_read_b
     assert from_memory["kpi_weekly"].height > 0
     for name, frame in read_back.items():
         assert frame.equals(from_memory[name]), name
+
+
+def test_a_run_keeps_its_facts_for_the_marts_only_while_they_are_few(any_engine, monkeypatch):
+    from etl import refresh
+
+    migrate.upgrade(any_engine)
+    rows = pl.DataFrame({c.name: [None, None] for c in claims.columns if c.name != "batch_id"}).with_columns(
+        claim_id=pl.Series(["C1", "C2"]))
+    kept = refresh.RunFacts(any_engine)
+    kept.add("claims", rows, batch_id=1)
+    assert kept.facts(any_engine) is not None
+    monkeypatch.setattr(refresh, "KEPT_FACT_ROWS", 3)
+    kept.add("claims", rows, batch_id=2)  # four rows: more than it may keep
+    assert kept.facts(any_engine) is None
