@@ -4,6 +4,7 @@ Every difference between SQLite and PostgreSQL lives in this module.
 """
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import time
@@ -106,6 +107,53 @@ def staged(conn: Connection, frame: pl.DataFrame, like: Table):
         metadata.remove(stage)
 
 
+def read_keyed(conn: Connection, columns: list, key, values: pl.Series) -> pl.DataFrame:
+    """`columns` of the rows of `key`'s table whose key is one of `values`, typed as declared.
+
+    The values travel as one parameter (a JSON array on SQLite, an array on PostgreSQL) and the primary key
+    is probed once per value: no stage to write, and no limit on how many values one statement may carry.
+    """
+    statement = select(*columns)
+    names = ", ".join(f'"{c.name}"' for c in columns)
+    where = "IN (SELECT value FROM json_each(?))" if is_sqlite(conn) else "= ANY(%s)"
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(f'SELECT {names} FROM "{key.table.name}" WHERE "{key.name}" {where}',
+                       (json.dumps(values.to_list()) if is_sqlite(conn) else values.to_list(),))
+        found = pl.DataFrame(cursor.fetchall(), schema=[c.name for c in columns], orient="row",
+                             infer_schema_length=None)
+    finally:
+        cursor.close()
+    return _as_declared_frame(found, statement)
+
+
+def upsert_rows(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
+    """Write `frame` into `table`; a row whose key exists replaces it (the newer version wins).
+
+    SQLite upserts straight from the rows; PostgreSQL's COPY cannot, so it stages them first.
+    """
+    if frame.is_empty():
+        return
+    if is_sqlite(conn):
+        columns = [c.name for c in table.columns if c.name in frame.columns]
+        keys = [c.name for c in table.primary_key.columns]
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keys)
+        _sqlite_insert(conn, table, frame.select(columns),
+                       f" ON CONFLICT ({', '.join(keys)}) DO " + (f"UPDATE SET {updates}" if updates else "NOTHING"))
+        return
+    with staged(conn, frame, table) as stage:
+        upsert_from(conn, table, stage)
+
+
+def _sqlite_insert(conn: Connection, table: Table, rows: pl.DataFrame, suffix: str = "") -> None:
+    """One executemany of `rows` (columns already in the table's order) into `table`, dates as SQLite's text."""
+    placeholders = ", ".join("?" * rows.width)
+    conn.connection.dbapi_connection.cursor().executemany(
+        f'INSERT INTO "{table.name}" ({", ".join(rows.columns)}) VALUES ({placeholders}){suffix}',
+        rows.with_columns(_sqlite_text_dates(rows)).iter_rows(),
+    )
+
+
 def write_rows(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
     """Bulk-insert `frame` into `table` on `conn`: COPY on PostgreSQL, one executemany on SQLite."""
     if frame.is_empty():
@@ -114,11 +162,7 @@ def write_rows(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
     rows = frame.select(columns)
     raw = conn.connection.dbapi_connection
     if is_sqlite(conn):
-        placeholders = ", ".join("?" * len(columns))
-        raw.cursor().executemany(
-            f'INSERT INTO "{table.name}" ({", ".join(columns)}) VALUES ({placeholders})',
-            rows.with_columns(_sqlite_text_dates(rows)).iter_rows(),
-        )
+        _sqlite_insert(conn, table, rows)
     else:
         with raw.cursor().copy(f'COPY "{table.name}" ({", ".join(columns)}) FROM STDIN (FORMAT csv)') as copy:
             copy.write(rows.write_csv(include_header=False))

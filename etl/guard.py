@@ -19,7 +19,7 @@ import polars as pl
 from sqlalchemy import Engine, select
 
 from etl.contract import Source
-from etl.db import read_frame, staged
+from etl.db import read_keyed
 from etl.extract import RawFile
 from etl.schema import FACT_TABLES, branches
 from etl.validate import CONTROL_CHARACTER, Check
@@ -71,8 +71,8 @@ def guard_for(engine: Engine, raw: RawFile, scope: str | None, regions: dict[str
 def _owners(engine: Engine, source: Source, frame: pl.DataFrame) -> pl.DataFrame:
     """For each id in `frame` that the database holds: the branch (or, for branches, the region) it is filed under.
 
-    The ids are staged and joined on the table's primary key, so a file of millions of ids costs one bulk
-    write and one indexed join, on either database.
+    The ids go as one parameter and probe the table's primary key (etl.db.read_keyed), so a file of millions
+    of ids costs one statement, on either database.
     """
     key = source.id_column
     table = FACT_TABLES[source.name]
@@ -87,6 +87,5 @@ def _owners(engine: Engine, source: Source, frame: pl.DataFrame) -> pl.DataFrame
     with engine.begin() as conn:
         if conn.execute(select(table.c[key]).limit(1)).first() is None:  # a first load: nothing to look up
             return found
-        with staged(conn, ids, table) as stage:
-            held = read_frame(conn, select(table.c[key], owner.label(OWNER)).join(stage, stage.c[key] == table.c[key]))
-    return held.select(pl.col(key).cast(pl.String), pl.col(OWNER).cast(pl.String))
+        held = read_keyed(conn, [table.c[key], owner], table.c[key], ids.get_column(key))
+    return held.select(pl.col(key).cast(pl.String), pl.col(owner.name).cast(pl.String).alias(OWNER))

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from etl.contract import Source
-from etl.db import staged, upsert_from
+from etl.db import read_keyed, upsert_rows, write_rows
 from etl.schema import FACT_TABLES, etl_batch_regions, etl_batches, marts_pending, quarantine
 from etl.validate import Validated
 
@@ -127,11 +127,7 @@ def load_batch(engine: Engine, path: Path, sha256: str, source: Source, validate
         if written:
             conn.execute(insert(etl_batch_regions), [{"batch_id": batch_id, "region_code": r} for r in written])
         rows = validated.rows.with_columns(pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"))
-        touched_from = None
-        if rows.height:
-            with staged(conn, rows, table) as stage:
-                touched_from = _earliest_touched(conn, source, rows, stage)
-                upsert_from(conn, table, stage)
+        touched_from = _write_facts(conn, source, rows) if rows.height else None
         if validated.quarantine.height:
             conn.execute(insert(quarantine), validated.quarantine.with_columns(
                 batch_id=pl.lit(batch_id), source=pl.lit(source.name), file_name=pl.lit(path.name),
@@ -163,18 +159,21 @@ def _regions_written(source: Source, validated: Validated, regions: dict[str, st
     return sorted(written)
 
 
-def _earliest_touched(conn: Connection, source: Source, rows: pl.DataFrame, stage) -> dt.datetime | None:
-    """The earliest first timestamp among the new rows and the rows they replace."""
-    if source.name not in FIRST_TIMESTAMP:
-        return dt.datetime.min  # branch changes (counters, hours, region) reach every period
-    column = FIRST_TIMESTAMP[source.name]
+def _write_facts(conn: Connection, source: Source, rows: pl.DataFrame) -> dt.datetime:
+    """Append the rows whose ids are new, upsert only those stored before; the earliest moment they touch.
+
+    That is the earliest first timestamp among the rows written and the stored rows they replace.
+    """
     table = FACT_TABLES[source.name]
-    key = source.id_column
-    # IN (subquery) lets both databases probe the fact table's primary key per staged id.
-    replaced = conn.execute(
-        select(func.min(table.c[column])).where(table.c[key].in_(select(stage.c[key])))
-    ).scalar()
-    candidates = [rows[column].min(), replaced]
+    key = table.c[source.id_column]
+    column = FIRST_TIMESTAMP.get(source.name)
+    stored = read_keyed(conn, [key] + ([table.c[column]] if column else []), key, rows.get_column(key.name))
+    resent = pl.col(key.name).is_in(stored.get_column(key.name).implode())
+    write_rows(conn, table, rows.filter(~resent))  # a weekly file's ids are all new: a plain bulk insert
+    upsert_rows(conn, table, rows.filter(resent))
+    if column is None:
+        return dt.datetime.min  # branch changes (counters, hours, region) reach every period
+    candidates = [rows[column].min(), stored[column].min()]
     return min(c for c in candidates if c is not None)
 
 

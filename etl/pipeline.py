@@ -23,7 +23,7 @@ from etl.load import (BatchResult, Reoffer, already_loaded, file_sha256, load_ba
                       stored_ids)
 from etl.mapping import Mapping, load_mappings
 from etl.pseudonymise import check_key, load_secret, protect_personal_data, stored_fingerprint
-from etl.refresh import clear_pending, mark_all_pending, pending, refresh_marts, sync_targets
+from etl.refresh import RunFacts, clear_pending, mark_all_pending, pending, refresh_marts, sync_targets
 from etl.runlock import etl_lock
 from etl.settings import CONFIG_DIR, mappings_dir_setting
 from etl.sop import Sop, load_sop
@@ -92,6 +92,8 @@ def _run_locked(raw_dir: Path, engine: Engine, sop: Sop, key: bytes, recompute: 
     files = raw_files(raw_dir, mappings)
     regions = branch_regions(engine)
     result = RunResult()
+    known_pseudonyms: dict[str, str] = {}  # this run's, all made with `key`
+    run_facts = RunFacts(engine)
     for done, (path, source, mapping) in enumerate(files):
         report(f"Memuat {path.name}", done, len(files) + 1)
         sha256 = file_sha256(path)
@@ -104,7 +106,8 @@ def _run_locked(raw_dir: Path, engine: Engine, sop: Sop, key: bytes, recompute: 
                 continue
         started_at = dt.datetime.now().replace(microsecond=0)
         try:
-            batch = _load_file(engine, path, sha256, source, mapping, key, sop, who, regions, started_at, again)
+            batch = _load_file(engine, path, sha256, source, mapping, key, sop, who, regions, started_at, again,
+                               known_pseudonyms, run_facts)
         except FileRejected as rejected:
             batch = record_failure(engine, path, sha256, source, rejected.problem, started_at, who.login)
         result.batches.append(batch)
@@ -116,17 +119,19 @@ def _run_locked(raw_dir: Path, engine: Engine, sop: Sop, key: bytes, recompute: 
     todo = pending(engine)
     if todo is not None:
         report("Menghitung KPI mingguan dan bulanan", len(files), len(files) + 1)
-        result.mart_rows = refresh_marts(engine, sop, todo.since)
+        result.mart_rows = refresh_marts(engine, sop, todo.since, loaded=run_facts.facts(engine))
         clear_pending(engine, todo)
     report("Selesai", len(files) + 1, len(files) + 1)
     return result
 
 
 def _load_file(engine: Engine, path: Path, sha256: str, source, mapping, key: bytes, sop: Sop, who: Loader,
-               regions: dict[str, str], started_at: dt.datetime, again: Reoffer | None = None) -> BatchResult:
+               regions: dict[str, str], started_at: dt.datetime, again: Reoffer | None,
+               known_pseudonyms: dict[str, str], run_facts: RunFacts) -> BatchResult:
     """Read, check and load one file; any failure that is this file's own raises FileRejected.
 
     `again`: the file was loaded before; only the rows it names are read again (etl.load.reoffer).
+    `known_pseudonyms` and `run_facts` are the run's: what it hashed already, and the facts its marts may reuse.
 
     An error that would stop every file (the database unreachable) is not this file's: it stops the run.
     Anything else a file makes a reader or a rule raise fails that file only, so that one odd export never
@@ -134,7 +139,7 @@ def _load_file(engine: Engine, path: Path, sha256: str, source, mapping, key: by
     """
     stage = "read"
     try:
-        raw = protect_personal_data(read_raw(path, source, mapping), key)
+        raw = protect_personal_data(read_raw(path, source, mapping), key, known_pseudonyms)
         if again is not None:
             raw = _offered_again(engine, raw, again)
         stage = "check"
@@ -142,8 +147,10 @@ def _load_file(engine: Engine, path: Path, sha256: str, source, mapping, key: by
         validated = validate(raw, set(regions), sop.clock_skew_tolerance_seconds, guard,
                              earliest=sop.earliest_timestamp, latest=started_at + sop.future_tolerance)
         stage = "load"
-        return load_batch(engine, path, sha256, raw.source, validated, raw.frame.height, started_at, who.login,
-                          regions, message="; ".join(raw.notes) or None)
+        batch = load_batch(engine, path, sha256, raw.source, validated, raw.frame.height, started_at, who.login,
+                           regions, message="; ".join(raw.notes) or None)
+        run_facts.add(raw.source.name, validated.rows, batch.batch_id)
+        return batch
     except FileRejected:
         raise
     except (exc.DataError, exc.IntegrityError) as error:

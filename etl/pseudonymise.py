@@ -21,6 +21,9 @@ from etl.settings import SECRET_FILE
 
 SECRET_ENV = "PANTAU_SECRET"
 PSEUDONYM_HEX_CHARS = 32  # 128 bits: collisions are out of reach at national scale
+# A run remembers at most this many pseudonyms (about 170 MB): a region year's participants all fit, and a
+# national year's memory stays bounded (the cache starts afresh when full; a forgotten value is hashed again).
+CACHED_PSEUDONYMS = 1_000_000
 MIN_KEY_BYTES = 16
 FINGERPRINT_SETTING = "pseudonym_key_fingerprint"
 
@@ -78,23 +81,37 @@ def pseudonym(key: bytes, value: str) -> str:
     return hmac.digest(key, value.strip().encode(), "sha256").hex()[:PSEUDONYM_HEX_CHARS]
 
 
-def pseudonymise_columns(frame: pl.DataFrame, columns: list[str], key: bytes) -> pl.DataFrame:
+def pseudonymise_columns(frame: pl.DataFrame, columns: list[str], key: bytes,
+                         known: dict[str, str] | None = None) -> pl.DataFrame:
     """Replace every value of `columns` with its pseudonym; empty cells stay empty.
 
-    Each distinct value is hashed once: participants recur across tickets.
+    Each distinct value is hashed once: participants recur across tickets. `known` carries the pseudonyms
+    already computed with this key across the files of one run (a third of a region year's participants
+    come back in another week's file); it is filled here.
     """
+    known = {} if known is None else known
     replaced = []
     for column in columns:
         distinct = frame.get_column(column).drop_nulls().unique()
-        distinct = distinct.filter(distinct.str.strip_chars() != "")
-        lookup = {v: pseudonym(key, v) for v in distinct.to_list()}
+        distinct = distinct.filter(distinct.str.strip_chars() != "").to_list()
+        if len(known) + len(distinct) > CACHED_PSEUDONYMS:
+            known.clear()
+        lookup = {}
+        for value in distinct:
+            hashed = known.get(value)
+            if hashed is None:
+                hashed = known[value] = pseudonym(key, value)
+            lookup[value] = hashed
         replaced.append(pl.col(column).replace_strict(lookup, default=None, return_dtype=pl.String))
     return frame.with_columns(replaced) if replaced else frame
 
 
-def protect_personal_data(raw: RawFile, key: bytes) -> RawFile:
-    """Drop the columns never stored (names) and pseudonymise the personal ones, before anything else."""
+def protect_personal_data(raw: RawFile, key: bytes, known: dict[str, str] | None = None) -> RawFile:
+    """Drop the columns never stored (names) and pseudonymise the personal ones, before anything else.
+
+    `known`: the run's pseudonyms so far (see `pseudonymise_columns`); only ever filled with this `key`.
+    """
     dropped = [c.name for c in raw.source.columns if c.never_stored]
     personal = [c.name for c in raw.source.columns if c.personal]
-    frame = pseudonymise_columns(raw.frame.drop(dropped), personal, key)
+    frame = pseudonymise_columns(raw.frame.drop(dropped), personal, key, known)
     return dataclasses.replace(raw, frame=frame)

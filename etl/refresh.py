@@ -2,6 +2,8 @@
 
 Only the facts that can count in a block's periods are read for it, so memory is bounded by the
 busiest block, not by the whole history: national scale (23.6 M tickets a year) would not fit at once.
+A first load of a modest size keeps the facts it loads (`RunFacts`) and computes from them instead of
+reading them back: the same rows, already typed in memory.
 """
 from __future__ import annotations
 
@@ -9,10 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 import polars as pl
-from sqlalchemy import DateTime, Engine, and_, delete, func, insert, or_, select
+from sqlalchemy import DateTime, Engine, and_, delete, exists, func, insert, or_, select
 
 from etl.calendar import holidays_between
-from etl.db import read_frame, write_rows
+from etl.db import polars_type, read_frame, write_rows
 from etl.kpis.marts import MART_SCHEMA, Facts, kpi_table
 from etl.kpis.periods import GRANULARITIES, period_after, period_starts
 from etl.kpis.staffing import STAFFING_SCHEMA, staffing_table
@@ -27,6 +29,12 @@ VISIT_MARGIN = dt.timedelta(days=1)
 ALL_PERIODS = dt.datetime(1, 1, 1)
 # Calendar months of periods computed from one read of the facts (a national month is ~2 M tickets).
 MONTHS_PER_CHUNK = 1
+# A run keeps the facts it loads for the marts up to this many rows (a region year is about 0.8 M, which
+# raised its peak RSS from 0.3 to 0.8 GB); a larger one, a national year, reads them back a month at a time
+# instead, so that what it kept before giving up never sits beside a national file's load.
+KEPT_FACT_ROWS = 1_500_000
+TICKET_COLUMNS = ("branch_code", "visit_id", "service", "priority_group", "issued_at", "called_at", "finished_at",
+                  "counter_id", "outcome", "rating")
 
 
 @dataclass(frozen=True)
@@ -89,8 +97,55 @@ def data_horizon(engine: Engine) -> tuple[dt.datetime, dt.datetime] | None:
     return (min(firsts), max(lasts)) if firsts else None
 
 
-def refresh_marts(engine: Engine, sop: Sop, since: dt.datetime, months_per_chunk: int = MONTHS_PER_CHUNK) -> int:
-    """Replace the mart rows of every period from the one holding `since` to the data's last; rows written."""
+class RunFacts:
+    """The facts one run loads, kept for its marts when they are all the facts there are.
+
+    That holds when the fact tables were empty as the run began (a first load, a rebuild) and the run stays
+    under KEPT_FACT_ROWS; otherwise `facts` is None and the marts read the database as before.
+    """
+
+    def __init__(self, engine: Engine):
+        with engine.connect() as conn:
+            empty = not any(conn.execute(select(exists(select(table.c[key])))).scalar()
+                            for table, key in ((queue_tickets, "ticket_id"), (claims, "claim_id"),
+                                               (complaints, "complaint_id")))
+        self._frames: dict[str, list[pl.DataFrame]] | None = (
+            {t.name: [] for t in (queue_tickets, claims, complaints)} if empty else None)
+        self._rows = 0
+
+    def add(self, table_name: str, rows: pl.DataFrame, batch_id: int) -> None:
+        """Keep a loaded batch's rows (`rows`: the validated facts, in load order)."""
+        if self._frames is None or table_name not in self._frames:
+            return
+        self._rows += rows.height
+        if self._rows > KEPT_FACT_ROWS:
+            self._frames = None  # too large to keep: the marts read the database
+            return
+        self._frames[table_name].append(rows.with_columns(batch_id=pl.lit(batch_id)))
+
+    def facts(self, engine: Engine) -> Facts | None:
+        """The stored facts as read_facts types them: a later batch's version of an id replaces an earlier one."""
+        if self._frames is None:
+            return None
+        tables = {}
+        for table in (queue_tickets, claims, complaints):
+            typed = [pl.col(c.name).cast(polars_type(c.type)) for c in table.columns]
+            frames = [f.select(typed) for f in self._frames[table.name]] or [pl.DataFrame(
+                schema={c.name: polars_type(c.type) for c in table.columns})]
+            key = table.primary_key.columns.keys()[0]
+            tables[table.name] = pl.concat(frames).unique(key, keep="last", maintain_order=True)
+        with engine.connect() as conn:
+            stored_branches = read_frame(conn, select(branches))
+        return Facts(branches=stored_branches, tickets=tables["queue_tickets"].select(TICKET_COLUMNS),
+                     claims=tables["claims"], complaints=tables["complaints"])
+
+
+def refresh_marts(engine: Engine, sop: Sop, since: dt.datetime, months_per_chunk: int = MONTHS_PER_CHUNK,
+                  loaded: Facts | None = None) -> int:
+    """Replace the mart rows of every period from the one holding `since` to the data's last; rows written.
+
+    `loaded`: every stored fact, already in memory (RunFacts.facts); None reads them from the database.
+    """
     horizon = data_horizon(engine)
     if horizon is None:
         return 0
@@ -103,8 +158,11 @@ def refresh_marts(engine: Engine, sop: Sop, since: dt.datetime, months_per_chunk
     staffing: list[pl.DataFrame] = []
     chunks = plan_chunks(periods, months_per_chunk)
     for chunk, after in zip(chunks, [*[c.start for c in chunks[1:]], chunks[-1].end], strict=True):
-        with engine.connect() as conn:
-            facts = read_facts(conn, chunk.start, chunk.end)
+        if loaded is None:
+            with engine.connect() as conn:
+                facts = read_facts(conn, chunk.start, chunk.end)
+        else:
+            facts = facts_within(loaded, chunk.start, chunk.end)
         for granularity, (first_period, last_period) in chunk.periods.items():
             tables[granularity].append(kpi_table(facts, sop, closed, granularity, first_period, last_period))
         # Chunk windows overlap where a week crosses a month's end: each day is staffed by the chunk it starts in.
@@ -162,9 +220,7 @@ def read_facts(conn, start: dt.datetime, end: dt.datetime) -> Facts:
     in the periods whose end it is open at; other records cannot change a value in the window.
     Tickets get a day of margin each side so that a visit across midnight is seen whole.
     """
-    ticket_columns = [queue_tickets.c[c] for c in (
-        "branch_code", "visit_id", "service", "priority_group", "issued_at", "called_at", "finished_at",
-        "counter_id", "outcome", "rating")]
+    ticket_columns = [queue_tickets.c[c] for c in TICKET_COLUMNS]
     issued = queue_tickets.c.issued_at
     return Facts(
         branches=read_frame(conn, select(branches)),
@@ -180,6 +236,25 @@ def read_facts(conn, start: dt.datetime, end: dt.datetime) -> Facts:
             _within(complaints.c.resolved_at, start, end),
             _open_during(complaints.c.received_at, complaints.c.resolved_at, start, end),
         ))),
+    )
+
+
+def facts_within(facts: Facts, start: dt.datetime, end: dt.datetime) -> Facts:
+    """What read_facts would read for [start, end), taken from facts already in memory (the same rules)."""
+    def within(name: str) -> pl.Expr:
+        return (pl.col(name) >= start) & (pl.col(name) < end)
+
+    def open_during(opened: str, closed_at: str) -> pl.Expr:
+        return (pl.col(opened) < end) & (pl.col(closed_at).is_null() | (pl.col(closed_at) >= start))
+
+    issued = pl.col("issued_at")
+    return Facts(
+        branches=facts.branches,
+        tickets=facts.tickets.filter((issued >= start - VISIT_MARGIN) & (issued < end + VISIT_MARGIN)),
+        claims=facts.claims.filter(within("submitted_at") | within("decided_at") | within("paid_at")
+                                   | open_during("docs_complete_at", "decided_at")),
+        complaints=facts.complaints.filter(within("received_at") | within("first_response_at")
+                                           | within("resolved_at") | open_during("received_at", "resolved_at")),
     )
 
 

@@ -88,7 +88,8 @@ def pooled_rates(parts: pl.DataFrame, regions: pl.DataFrame) -> pl.DataFrame:
         parts.join(regions, on="branch_code")
         .group_by("region_code", "period_start", "kpi")
         .agg(
-            pl.col("numerator").sum(),
+            # Sorted first: a sum of fractions (counter staffing) is then the same whatever order the rows came in.
+            pl.col("numerator").sort().sum(),
             # Counts have no denominator, and a sum of nulls would turn into a zero.
             pl.when(pl.col("denominator").is_null().all()).then(None).otherwise(pl.col("denominator").sum())
             .alias("denominator"),

@@ -87,10 +87,13 @@ def visit_counts(visit_frame: pl.DataFrame) -> pl.DataFrame:
 def counter_staffing_parts(
     tickets: pl.DataFrame, branches: pl.DataFrame, closed: list[dt.date], granularity: str
 ) -> pl.DataFrame:
-    """counter_staffing: mean over busy hour slots of min(1, counters calling / counters)."""
+    """counter_staffing: mean over busy hour slots of min(1, counters calling / counters).
+
+    The ratios are summed in sorted order, so the facts' order (database or memory) cannot move the last digit.
+    """
     slots = busy_slots(tickets, branches, closed).with_columns(
         period_start(pl.col("day").cast(pl.Datetime("us")), granularity).alias("period_start"))
-    wide = slots.group_by(KEYS).agg(*rate("counter_staffing", pl.col("ratio").sum(), pl.len()))
+    wide = slots.group_by(KEYS).agg(*rate("counter_staffing", pl.col("ratio").sort().sum(), pl.len()))
     return to_rate_parts(wide)
 
 

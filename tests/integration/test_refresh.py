@@ -156,3 +156,42 @@ def test_a_refresh_month_by_month_equals_a_refresh_in_one_read(random_year):
     again = marts(random_year)
     for name, frame in whole.items():
         assert frame.equals(again[name]), name
+
+
+def test_a_first_load_computes_its_marts_from_memory_and_they_equal_marts_read_back(any_engine, tmp_path, monkeypatch):
+    from etl import refresh
+    from etl.generate import generate
+    from etl.pipeline import run_etl
+    from tests.conftest import TEST_SECRET
+
+    raw = tmp_path / "raw"
+    generate(raw, weeks=3, end=dt.date(2026, 11, 29), scale="region")
+    (raw / "claims_2026-W48.csv").write_text((raw / "claims_2026-W47.csv").read_text())  # resends replace records
+    reading = refresh.read_facts
+
+    def no_read_back(*_args):
+        raise AssertionError("a first load read its facts back")
+
+    monkeypatch.setattr(refresh, "read_facts", no_read_back)
+    run_etl(raw, any_engine, secret=TEST_SECRET)
+    from_memory = marts(any_engine)
+    monkeypatch.setattr(refresh, "read_facts", reading)
+    refresh_marts(any_engine, SOP, dt.datetime.min)
+    read_back = marts(any_engine)
+    assert from_memory["kpi_weekly"].height > 0
+    for name, frame in read_back.items():
+        assert frame.equals(from_memory[name]), name
+
+
+def test_a_run_keeps_its_facts_for_the_marts_only_while_they_are_few(any_engine, monkeypatch):
+    from etl import refresh
+
+    migrate.upgrade(any_engine)
+    rows = pl.DataFrame({c.name: [None, None] for c in claims.columns if c.name != "batch_id"}).with_columns(
+        claim_id=pl.Series(["C1", "C2"]))
+    kept = refresh.RunFacts(any_engine)
+    kept.add("claims", rows, batch_id=1)
+    assert kept.facts(any_engine) is not None
+    monkeypatch.setattr(refresh, "KEPT_FACT_ROWS", 3)
+    kept.add("claims", rows, batch_id=2)  # four rows: more than it may keep
+    assert kept.facts(any_engine) is None
