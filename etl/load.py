@@ -114,13 +114,15 @@ def _regions_written(source: Source, validated: Validated, regions: dict[str, st
     codes = set(validated.rows.get_column("branch_code").unique()) | set(
         validated.quarantine.get_column("branch_code").drop_nulls().unique())
     written = {regions[c] for c in codes if c in regions}
-    if source.name == "branches":
+    if source.name in ("branches", "annotations"):
         written |= set(validated.rows.get_column("region_code").unique())
     return sorted(written)
 
 
 def _earliest_touched(conn: Connection, source: Source, rows: pl.DataFrame, stage) -> dt.datetime | None:
-    """The earliest first timestamp among the new rows and the rows they replace."""
+    """The earliest first timestamp among the new rows and the rows they replace; None when no KPI reads them."""
+    if source.name == "annotations":  # events are drawn beside the KPIs, never counted in them
+        return None
     if source.name not in FIRST_TIMESTAMP:
         return dt.datetime.min  # branch changes (counters, hours, region) reach every period
     column = FIRST_TIMESTAMP[source.name]

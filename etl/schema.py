@@ -13,6 +13,7 @@ Grains:
 - users: one row per person allowed in, with their role and the region or branch it applies to.
 - follow_ups: one row per action item agreed in a weekly meeting, as last saved.
 - follow_up_history: one row per saved version of an item (follow_up_id × version).
+- annotations: one row per known event (an outage, a closure) for a region or one branch, from a file or the dashboard.
 The follow-up and user tables are written by people, not by the ETL: no load, rerun or demo reload touches them.
 Timestamps are local time (Asia/Jakarta, WIB) without an offset, as the raw exports give them.
 """
@@ -245,5 +246,23 @@ follow_up_history = Table(
     UniqueConstraint("follow_up_id", "version", name="uq_follow_up_history_version"),
 )
 
-FACT_TABLES = {"branches": branches, "queue_tickets": queue_tickets, "claims": claims, "complaints": complaints}
+annotations = Table(
+    "annotations", metadata,
+    Column("annotation_id", String(64), primary_key=True),
+    Column("region_code", String(32), nullable=False),
+    Column("branch_code", String(32)),  # null: the whole region
+    Column("category", String(16), nullable=False),  # etl.contract.ANNOTATION_CATEGORIES
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),  # the last day, inclusive
+    Column("label", String(40), nullable=False),
+    Column("text", String(500)),
+    Column("author", String(200), nullable=False),
+    Column("batch_id", Integer),  # null: written in the dashboard
+    Column("updated_at", DateTime),
+    Column("updated_by", String(200)),
+    Index("ix_annotations_region_dates", "region_code", "starts_on"),
+)
+
+FACT_TABLES = {"branches": branches, "queue_tickets": queue_tickets, "claims": claims, "complaints": complaints,
+               "annotations": annotations}
 KPI_MARTS = {"week": kpi_weekly, "month": kpi_monthly}

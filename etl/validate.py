@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 REASONS = {
     "missing_required": "a required value is empty",
+    "bad_date": "not a date (YYYY-MM-DD or dd/mm/yyyy) between 2000 and 2099",
     "bad_timestamp": "not a timestamp (YYYY-MM-DD HH:MM[:SS] or dd/mm/yyyy HH:MM[:SS]) between 2000 and 2099",
     "bad_code": "not one of the accepted codes",
     "bad_number": "not a number in the accepted range",
@@ -40,6 +41,7 @@ REASONS = {
     "control_character": "holds a control character (NUL, tab or line break inside the value)",
     "too_long": "longer than its column holds",
     "formula_text": "starts like a spreadsheet formula (=, +, - or @), which a spreadsheet would run",
+    "region_mismatch": "region_code is not a region the branches table holds, or branch_code is not in it",
     "markup_text": "a name holding markup ([, ], <, > or a web address: ://, www.), which a page would show as a link",
 }
 CONTROL_CHARACTER = r"[\x00-\x1f\x7f]"
@@ -96,6 +98,15 @@ def parse_timestamp(text: pl.Expr) -> pl.Expr:
     return pl.when(parsed.dt.year().is_between(first, last)).then(parsed)
 
 
+def parse_date(text: pl.Expr) -> pl.Expr:
+    """A calendar day, ISO 8601 or dd/mm/yyyy; a spreadsheet date cell arrives with a midnight time."""
+    day = text.str.replace(r"[ T]00:00(:00(\.0+)?)?$", "")
+    parsed = pl.coalesce(day.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+                         day.str.strptime(pl.Date, "%d/%m/%Y", strict=False))
+    first, last = PLAUSIBLE_YEARS
+    return pl.when(parsed.dt.year().is_between(first, last)).then(parsed)
+
+
 def parse_number(text: pl.Expr, decimal_comma: bool) -> pl.Expr:
     """A rupiah amount; with a decimal comma, dots group thousands (`1.234.567,50`)."""
     plain = text.str.replace(r"^(?i:rp)\s*", "")
@@ -125,6 +136,7 @@ def parsed_value(column: Column, decimal_comma: bool) -> pl.Expr:
     parsed = {
         "text": text, "code": text,
         "timestamp": parse_timestamp(text),
+        "date": parse_date(text),
         "int": text.str.to_integer(strict=False),
         "number": parse_number(text, decimal_comma),
         "bool": parse_boolean(text),
@@ -140,7 +152,7 @@ def parsed_value(column: Column, decimal_comma: bool) -> pl.Expr:
     return parsed
 
 
-PARSE_REASON = {"timestamp": "bad_timestamp", "code": "bad_code", "int": "bad_number", "number": "bad_number",
+PARSE_REASON = {"timestamp": "bad_timestamp", "date": "bad_date", "code": "bad_code", "int": "bad_number", "number": "bad_number",
                 "bool": "bad_boolean", "time_of_day": "bad_time"}
 
 
@@ -277,6 +289,8 @@ def _cross_field_checks(source_name: str) -> list[Check]:
             Check("rejection_reason", "missing_required", (t("status") == "rejected") & ~is_set("rejection_reason")),
             Check("rejection_reason", "status_mismatch", (t("status") != "rejected") & is_set("rejection_reason")),
         ]
+    if source_name == "annotations":
+        return [Check("ends_on", "time_order", t("ends_on") < t("starts_on"))]
     if source_name == "complaints":
         return [Check("resolved_at", "status_mismatch", (t("status") == "resolved") != is_set("resolved_at"))]
     return []
