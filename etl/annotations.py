@@ -92,7 +92,8 @@ def during(rows: pl.DataFrame, found: pl.DataFrame, first: dt.date, last: dt.dat
     joined by commas, or null. `found` holds one region's events."""
     inside = found.filter((pl.col("ends_on") >= first) & (pl.col("starts_on") <= last))
     labels = []
-    for level, code in rows.select("level", "code").iter_rows():
+    levels = rows["level"] if "level" in rows.columns else ["branch"] * rows.height
+    for level, code in zip(levels, rows["code"]):
         matched = of_scope(inside, code, level)["label"].to_list() if inside.height else []
         labels.append(", ".join(matched) or None)
     return rows.with_columns(pl.Series("during", labels, dtype=pl.String))

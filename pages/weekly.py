@@ -13,6 +13,12 @@ from ui import blocks, filters, session
 
 DISCUSS_SHOWN = 6  # what a projected screen holds; the rest one click away
 
+
+def plain_names(row: dict) -> dict:
+    """A sentence's row with the names from the data (branch, events) as plain text inside the Markdown list."""
+    return dict(row, name=blocks.plain(row["name"]), during=row["during"] and blocks.plain(row["during"]))
+
+
 f = filters.current()
 r = session.reader()
 blocks.header("page_weekly" if f.granularity == "week" else "page_monthly", "weekly_question", period=f.period_text)
@@ -31,8 +37,8 @@ discuss = evaluation.attention(r, f.granularity, f.region, f.period, f.picked)
 if discuss.is_empty():
     st.success(t("discuss_none"))
 else:
-    # Branch and people's names are data: plain text inside the Markdown list, whatever they hold.
-    safe = [dict(row, name=blocks.plain(row["name"]), raised_by=blocks.plain(row["raised_by"] or "–"))
+    # Branch, event and people's names are data: plain text inside the Markdown list, whatever they hold.
+    safe = [dict(plain_names(row), raised_by=blocks.plain(row["raised_by"] or "–"))
             for row in discuss.iter_rows(named=True)]
     lines = [f"- :red[▼] {sentences.attention_sentence(row, f.granularity, f.lang)}" for row in safe]
     st.markdown("\n".join(lines[:DISCUSS_SHOWN]))
@@ -56,9 +62,8 @@ changed = evaluation.what_changed(r, f.granularity, f.region, f.period)
 if changed.is_empty():
     st.success(t("nothing_changed"))
 else:
-    # The branch name is data: plain text inside the Markdown list, whatever it holds.
     lines = [f"{':red[▼]' if row['direction'] == 'worse' else ':green[▲]'} "
-             f"{sentences.change_sentence({**row, 'name': blocks.plain(row['name'])}, f.granularity, f.lang)}"
+             f"{sentences.change_sentence(plain_names(row), f.granularity, f.lang)}"
              for row in changed.iter_rows(named=True)]
     st.markdown("\n".join(f"- {line}" for line in lines))
 st.caption(t("what_changed_note"))

@@ -27,7 +27,12 @@ def change_sentence(row: dict, granularity: str, lang: str | None = None) -> str
     if row.get("versus_region") == "consistent":
         text += ("; still within the region's normal spread (funnel)" if english
                  else "; masih dalam sebaran wajar wilayah (corong)")
-    return text
+    return text + _during(row, lang)
+
+
+def _during(row: dict, lang: str) -> str:
+    """`; selama: JMO gangguan` when the change fell inside known events of its scope (etl.annotations.during)."""
+    return f"; {t('during', lang, events=row['during'])}" if row.get("during") else ""
 
 
 def recovery_text(row: dict, lang: str | None = None) -> str:
@@ -59,7 +64,7 @@ def attention_sentence(row: dict, granularity: str, lang: str | None = None) -> 
     if streak >= 2:
         unit = {"week": ("minggu", "weeks"), "month": ("bulan", "months")}[granularity][english]
         text += f", {streak} {unit} running off target" if english else f", {streak} {unit} berturut-turut meleset"
-    text += "."
+    text += _during(row, lang) + "."
     if row.get("promise_id") is not None:
         raised = period_label(row["raised_period"], row["raised_granularity"], lang)
         text += " " + t("promise_raised", lang, id=row["promise_id"], by=row.get("raised_by") or "–", period=raised,

@@ -364,3 +364,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "quarantine_samples": ("Contoh baris", "Sample rows"),
     "no_quarantine": ("Tidak ada baris yang dikarantina.", "No rows were quarantined."),
 }
+
+# Known events and alerts live in their own module (its docstring says why); one lookup table for all.
+from present.strings_events import EVENT_STRINGS  # noqa: E402
+
+STRINGS.update(EVENT_STRINGS)

@@ -15,14 +15,19 @@ from service.reader import Reader
 
 
 def events(r: Reader, region: str, first: dt.date = dt.date.min, last: dt.date = dt.date.max) -> pl.DataFrame:
-    """The region's events (its own and its branches') overlapping first..last, earliest first."""
+    """The region's events (its own and its branches') overlapping first..last, earliest first; a branch manager
+    reads the region's and their own branch's only."""
     r.require_region(region)
-    return annotations.events(r.engine, [region], first, last)
+    found = annotations.events(r.engine, [region], first, last)
+    if r.viewer.own_branch is None:
+        return found
+    return found.filter(pl.col("branch_code").is_null() | (pl.col("branch_code") == r.viewer.own_branch))
 
 
-def chart_events(r: Reader, region: str, code: str, level: str = "branch") -> pl.DataFrame:
-    """The events a time chart of `code` draws: a branch's own and its region's; a region's own only."""
-    return annotations.of_scope(events(r, region), code, level)
+def chart_events(r: Reader, region: str, codes: tuple[str, ...] | list[str] = ()) -> pl.DataFrame:
+    """The events a time chart of the region and the branches `codes` draws: the region's, and those branches' own."""
+    found = events(r, region)
+    return found.filter(pl.col("branch_code").is_null() | pl.col("branch_code").is_in(list(codes)))
 
 
 def with_during(r: Reader, rows: pl.DataFrame, region: str, period: dt.date, granularity: str) -> pl.DataFrame:

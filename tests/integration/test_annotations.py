@@ -116,12 +116,12 @@ def test_a_regional_head_writes_any_event_of_their_region_and_none_of_another(lo
 def test_charts_and_sentences_get_the_events_of_their_scope(loaded):
     engine, _ = loaded
     head = reader(engine, REGIONAL_HEAD, "BTN")
-    assert chart_events(head, "BTN", "SRG")["annotation_id"].to_list() == ["A1", "A2"]
-    assert chart_events(head, "BTN", "PDG")["annotation_id"].to_list() == ["A1"]
-    assert chart_events(head, "BTN", "BTN", "region")["annotation_id"].to_list() == ["A1"]
+    assert chart_events(head, "BTN", ["SRG"])["annotation_id"].to_list() == ["A1", "A2"]
+    assert chart_events(head, "BTN", ["PDG"])["annotation_id"].to_list() == ["A1"]
+    assert chart_events(head, "BTN")["annotation_id"].to_list() == ["A1"]
     rows = pl.DataFrame({"level": ["branch", "branch", "region"], "code": ["SRG", "PDG", "BTN"]})
     marked = with_during(head, rows, "BTN", dt.date(2026, 10, 5), "week")
     assert marked["during"].to_list() == ["JMO gangguan, Renovasi", "JMO gangguan", "JMO gangguan"]
     assert with_during(head, rows, "BTN", dt.date(2026, 10, 12), "week")["during"].null_count() == 3
     with pytest.raises(OutOfScope):
-        chart_events(reader(engine, REGIONAL_HEAD, "JKT"), "BTN", "SRG")
+        chart_events(reader(engine, REGIONAL_HEAD, "JKT"), "BTN", ["SRG"])

@@ -1,0 +1,35 @@
+"""UI strings of known events and alerts, as (id, en) pairs, merged into present.strings.STRINGS.
+
+Kept in their own module so that present/strings.py stays under the 400 lines every module keeps to.
+"""
+from __future__ import annotations
+
+EVENT_STRINGS: dict[str, tuple[str, str]] = {
+    "page_events": ("Peristiwa", "Events"),
+    "during": ("selama: {events}", "during: {events}"),
+    "events": ("Peristiwa", "Events"),
+    "events_question": ("Peristiwa yang menjelaskan grafik: gangguan, penutupan, pelatihan",
+                        "Events that explain the charts: outages, closures, training days"),
+    "events_none": ("Belum ada peristiwa tercatat.", "No events recorded yet."),
+    "event_new": ("Catat peristiwa", "Record an event"),
+    "event_edit": ("Ubah peristiwa", "Edit an event"),
+    "event_pick": ("Peristiwa", "Event"),
+    "event_scope": ("Berlaku untuk", "Applies to"),
+    "event_whole_region": ("Seluruh wilayah", "The whole region"),
+    "event_category": ("Jenis", "Category"),
+    "event_starts": ("Mulai", "Starts"),
+    "event_ends": ("Sampai", "Ends"),
+    "event_label": ("Label singkat (di grafik)", "Short label (on the chart)"),
+    "event_text": ("Keterangan (saat kursor di atas)", "Description (on hover)"),
+    "event_author": ("Dicatat oleh", "Recorded by"),
+    "event_save": ("Simpan peristiwa", "Save the event"),
+    "event_remove": ("Hapus peristiwa", "Remove the event"),
+    "event_saved": ("Peristiwa disimpan.", "Event saved."),
+    "event_removed": ("Peristiwa dihapus.", "Event removed."),
+    "event_error": ("Periksa {field}: {problem}", "Check {field}: {problem}"),
+    "event_not_yours": ("Anda hanya dapat mencatat peristiwa untuk cabang Anda sendiri.",
+                        "You can record events for your own branch only."),
+    "events_period": ("Peristiwa periode ini", "Events of this period"),
+    "events_file_hint": ("Juga dapat dimuat dari berkas `annotations*.csv` di halaman Data.",
+                         "Can also be loaded from an `annotations*.csv` file on the Data page."),
+}
