@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from etl import migrate
+from etl.alerts import AlertRun, raise_alerts
 from etl.db import drop_stage_tables
 from etl.extract import FileRejected, load_mappings, raw_files, read_raw
 from etl.guard import branch_regions, guard_for
@@ -33,6 +34,7 @@ class RunResult:
     batches: list[BatchResult] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files whose exact bytes were loaded before
     mart_rows: int = 0
+    alerts: AlertRun | None = None  # what the alert rules found new after this run (etl.alerts)
 
     @property
     def failed(self) -> list[BatchResult]:
@@ -112,5 +114,7 @@ def _run_locked(raw_dir: Path, engine: Engine, sop: Sop, key: bytes, recompute: 
         report("Menghitung KPI mingguan dan bulanan", len(files), len(files) + 1)
         result.mart_rows = refresh_marts(engine, sop, todo.since)
         clear_pending(engine, todo)
+    # After every run, loaded or not: a follow-up falls due and a source goes stale without any new file.
+    result.alerts = raise_alerts(engine, sop, dt.date.today())
     report("Selesai", len(files) + 1, len(files) + 1)
     return result

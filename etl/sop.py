@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -14,6 +14,8 @@ from etl.settings import CONFIG_DIR
 # Catalogue defaults apply from long before any data.
 DEFAULTS_EFFECTIVE_FROM = dt.date(2000, 1, 1)
 ALL_REGIONS = "*"
+# Alert thresholds (etl.alerts) when sop.toml's [alerts] leaves one out.
+ALERT_DEFAULTS = {"day_wait_minutes": 60.0, "stale_after_days": 8}
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class Sop:
     claim_sla: dict
     weights: dict
     target_overrides: tuple[dict, ...]
+    alerts: dict = field(default_factory=lambda: dict(ALERT_DEFAULTS))
 
     def targets(self) -> pl.DataFrame:
         """One row per kpi × region × effective_from: catalogue defaults, then the configured changes."""
@@ -74,4 +77,5 @@ def load_sop(config_dir: Path = CONFIG_DIR) -> Sop:
         claim_sla=dict(raw["claim_sla_working_days"]),
         weights=dict(raw.get("weights", {})),
         target_overrides=overrides,
+        alerts=ALERT_DEFAULTS | raw.get("alerts", {}),
     )

@@ -1,4 +1,4 @@
-"""Known events written on the charts (annotations).
+"""Known events written on the charts (annotations), and alerts with the digests that carry them.
 
 Revision ID: 0007
 Revises: 0002
@@ -35,8 +35,37 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("annotation_id"),
     )
     op.create_index("ix_annotations_region_dates", "annotations", ["region_code", "starts_on"], unique=False)
+    op.create_table(
+        "alerts",
+        sa.Column("alert_id", sa.Integer(), nullable=False),
+        sa.Column("alert_key", sa.String(length=200), nullable=False),
+        sa.Column("rule", sa.String(length=32), nullable=False),
+        sa.Column("region_code", sa.String(length=32), nullable=False),
+        sa.Column("branch_code", sa.String(length=32), nullable=True),
+        sa.Column("kpi", sa.String(length=48), nullable=True),
+        sa.Column("period_start", sa.Date(), nullable=False),
+        sa.Column("detail", sa.Text(), nullable=False),
+        sa.Column("raised_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("alert_id"),
+        sa.UniqueConstraint("alert_key", name="uq_alerts_key"),
+    )
+    op.create_index("ix_alerts_region_branch", "alerts", ["region_code", "branch_code"], unique=False)
+    op.create_table(
+        "alert_digests",
+        sa.Column("digest_id", sa.Integer(), nullable=False),
+        sa.Column("login", sa.String(length=200), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("alert_keys", sa.Text(), nullable=False),
+        sa.Column("sent_at", sa.DateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("digest_id"),
+    )
+    op.create_index("ix_alert_digests_unsent", "alert_digests", ["sent_at"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_alert_digests_unsent", table_name="alert_digests")
+    op.drop_table("alert_digests")
+    op.drop_index("ix_alerts_region_branch", table_name="alerts")
+    op.drop_table("alerts")
     op.drop_index("ix_annotations_region_dates", table_name="annotations")
     op.drop_table("annotations")
