@@ -1,9 +1,12 @@
 """Sentences built from query rows: what changed, and how a promise's KPI did since it was raised."""
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 from etl.catalogue import KPI_BY_ID
-from present.formats import date_long, kpi_value, period_label, target_text
-from present.words import current_language, kpi_label, t
+from present.formats import date_long, kpi_value, number, period_label, target_text
+from present.words import code_label, current_language, kpi_label, t
 
 
 def change_sentence(row: dict, granularity: str, lang: str | None = None) -> str:
@@ -72,3 +75,30 @@ def attention_sentence(row: dict, granularity: str, lang: str | None = None) -> 
     else:
         text += " " + t("no_promise", lang)
     return text
+
+
+def alert_sentence(row: dict, lang: str | None = None, named: bool = True) -> str:
+    """An alert (etl.alerts) in words: `KC Serang: pada Rabu, 18 Nov 2026 ada pengunjung menunggu 95 menit …`;
+    without the branch's name when not `named` (a list of one branch's alerts)."""
+    lang = lang or current_language()
+    words = _alert_words(row, json.loads(row["detail"]), lang)
+    return f"{row['name']}: {words}" if named else words[:1].upper() + words[1:]
+
+
+def _alert_words(row: dict, detail: dict, lang: str) -> str:
+    if row["rule"] == "worse":
+        than = [t(f"alert_than_{side}", lang) for side in ("region", "usual") if detail[f"worse_than_{side}"]]
+        kpi = row["kpi"]
+        return t("alert_worse", lang, kpi=kpi_label(kpi, lang), value=kpi_value(detail["value"], kpi, lang),
+                 target=target_text(kpi, detail["target"], lang), than=" & ".join(than),
+                 period=period_label(row["period_start"], "week", lang))
+    if row["rule"] == "long_wait":
+        return t("alert_long_wait", lang, day=date_long(row["period_start"], lang),
+                 longest=number(detail["longest_minutes"], 0, lang), limit=number(detail["limit_minutes"], 0, lang),
+                 over=number(detail["visitors_over"], 0, lang))
+    if row["rule"] == "overdue":
+        return t("alert_overdue", lang, id=detail["follow_up_id"],
+                 due=date_long(dt.date.fromisoformat(detail["due_date"]), lang))
+    newest = detail["newest"]
+    return t("alert_stale", lang, source=code_label(detail["source"], lang),
+             newest=date_long(dt.date.fromisoformat(newest), lang) if newest else "–")

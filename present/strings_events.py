@@ -33,3 +33,26 @@ EVENT_STRINGS: dict[str, tuple[str, str]] = {
     "events_file_hint": ("Juga dapat dimuat dari berkas `annotations*.csv` di halaman Data.",
                          "Can also be loaded from an `annotations*.csv` file on the Data page."),
 }
+ALERT_STRINGS: dict[str, tuple[str, str]] = {
+    "alerts": ("Riwayat peringatan", "Alert history"),
+    "alerts_none": ("Belum ada peringatan untuk {branch}.", "No alerts for {branch} yet."),
+    "alerts_branch": ("Cabang", "Branch"),
+    "alerts_note": ("Diperiksa setelah setiap pemuatan data; tiap kondisi sekali per periode, kepada kepala wilayah "
+                    "dan kepala cabang yang bersangkutan.",
+                    "Checked after every data load; each condition once per period, to the regional head and the "
+                    "branch's manager."),
+    "rule_worse": ("Lebih buruk", "Worse"),
+    "rule_long_wait": ("Tunggu terlalu lama", "Long wait"),
+    "rule_overdue": ("Lewat jatuh tempo", "Overdue"),
+    "rule_stale": ("Data tidak baru", "Stale data"),
+    "alert_worse": ("{kpi} {value} ({target}), lebih buruk dari {than}, {period}",
+                    "{kpi} {value} ({target}), worse than {than}, {period}"),
+    "alert_than_region": ("wilayah", "the region"),
+    "alert_than_usual": ("biasanya", "usual"),
+    "alert_long_wait": ("pada {day} ada pengunjung menunggu {longest} menit (batas {limit}); {over} orang "
+                        "lebih dari batas",
+                        "on {day} a visitor waited {longest} minutes (limit {limit}); {over} over the limit"),
+    "alert_overdue": ("tindak lanjut #{id} lewat jatuh tempo {due}", "follow-up #{id} overdue since {due}"),
+    "alert_stale": ("{source} tanpa data baru sejak {newest}", "{source} without new data since {newest}"),
+}
+EVENT_STRINGS |= ALERT_STRINGS

@@ -190,3 +190,4 @@ def events(frame: pl.DataFrame, names: dict[str, str], lang: str) -> pl.DataFram
         words.t("event_author", lang): frame["author"],
     }, schema={words.t(k, lang): pl.String for k in ("event_label", "event_category", "event_scope", "period",
                                                       "event_text", "event_author")})
+

@@ -12,6 +12,10 @@ from etl.pipeline import run_etl
 from etl.schema import alert_digests
 from etl.sop import load_sop
 from etl.users import BRANCH_MANAGER, REGIONAL_HEAD, add_user
+from present import sentences
+from service.access import OutOfScope, Viewer
+from service.alerts import branch_history
+from service.reader import Reader
 
 SECRET = b"alert-tests-key"
 JAKARTA = "JKT01,KC Jakarta Salemba,KC,JKT,Jakarta,Jakarta,6,08:00,15:00\n"
@@ -102,3 +106,18 @@ def test_the_alert_history_of_a_branch_holds_that_branch_only(loaded):
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(alert_digests)).scalar() == 3  # two heads, Serang
     migrate.upgrade(engine)  # at head already: nothing changes
+
+
+def test_a_branch_manager_reads_their_own_branch_s_alert_history_only(loaded):
+    engine, _, _ = loaded
+    manager = Reader(engine, Viewer("srg@btn.id", "srg", BRANCH_MANAGER, "BTN", "SRG"), load_sop())
+    assert branch_history(manager, "BTN", "SRG")["alert_key"].to_list() == ["long_wait|2026-11-18|SRG"]
+    for region, branch in (("BTN", "PDG"), ("JKT", "JKT01"), ("BTN", "JKT01")):
+        with pytest.raises(OutOfScope):
+            branch_history(manager, region, branch)
+    head = Reader(engine, Viewer("head@btn.id", "head", REGIONAL_HEAD, "BTN"), load_sop())
+    [row] = branch_history(head, "BTN", "SRG").iter_rows(named=True)
+    assert sentences.alert_sentence(row, "id") == (
+        "KC Serang: pada Rabu, 18 Nov 2026 ada pengunjung menunggu 95 menit (batas 60); 1 orang lebih dari batas")
+    assert sentences.alert_sentence(row, "en", named=False) == (
+        "On Wednesday 18 Nov 2026 a visitor waited 95 minutes (limit 60); 1 over the limit")
