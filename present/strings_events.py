@@ -21,6 +21,7 @@ EVENT_STRINGS: dict[str, tuple[str, str]] = {
     "event_ends": ("Sampai", "Ends"),
     "event_label": ("Label singkat (di grafik)", "Short label (on the chart)"),
     "event_text": ("Keterangan (saat kursor di atas)", "Description (on hover)"),
+    "event_description": ("Keterangan", "Description"),
     "event_author": ("Dicatat oleh", "Recorded by"),
     "event_save": ("Simpan peristiwa", "Save the event"),
     "event_remove": ("Hapus peristiwa", "Remove the event"),
