@@ -5,10 +5,11 @@ Rules (thresholds in sop.toml `[alerts]`):
 - `worse`: a branch KPI the weekly meeting must discuss (etl.attention: below target and significantly worse than
   the region or than its own baseline), in the latest complete week;
 - `long_wait`: a day on which a branch's visitor waited longer than `day_wait_minutes`, in the last 7 days of data;
+- `understaffed`: a day on which, over its busy hours (a ticket waiting at the hour's start, as the
+  counter_staffing KPI counts them), fewer than `busy_staffing_below` of the branch's counters called, same days;
 - `overdue`: an open follow-up past its due date;
 - `stale`: a region's source (queue tickets, claims, complaints) whose newest record is older than
   `stale_after_days`, or that holds none.
-A busy hour with too few counters staffed is not a rule yet: it needs the day-level staffing measures.
 
 Each finding has a key (rule, period, branch, detail) that is unique in `alerts`: a rerun, or the next run that
 finds the same condition in the same period, stores nothing and tells nobody again. A regional head gets their
@@ -26,14 +27,16 @@ from sqlalchemy import Engine, func, insert, select, update
 
 from etl import schema
 from etl.attention import attention
+from etl.calendar import holidays_between
 from etl.db import read_frame
 from etl.evaluation import BASELINE_LAG
 from etl.guard import branch_regions
+from etl.kpis.queue import busy_slots
 from etl.sop import Sop
 from etl.stats import BASELINE_PERIODS
 from etl.users import BRANCH_MANAGER, REGIONAL_HEAD
 
-RULES = ("worse", "long_wait", "overdue", "stale")
+RULES = ("worse", "long_wait", "understaffed", "overdue", "stale")
 SOURCES = (("queue_tickets", "issued_at"), ("claims", "submitted_at"), ("complaints", "received_at"))
 OPEN = ("open", "in_progress")
 FOUND_SCHEMA = {"alert_key": pl.String, "rule": pl.String, "region_code": pl.String, "branch_code": pl.String,
@@ -55,7 +58,7 @@ def find(engine: Engine, sop: Sop, today: dt.date) -> pl.DataFrame:
     """Every condition the rules find now, new or not, one row each (FOUND_SCHEMA)."""
     regions = branch_regions(engine)
     up_to = _data_up_to(engine)
-    parts = [_worse(engine, regions, up_to), _long_waits(engine, sop, regions, up_to),
+    parts = [_worse(engine, regions, up_to), *_days(engine, sop, regions, up_to),
              _overdue(engine, regions, today), _stale(engine, sop, regions, today)]
     return pl.concat([p for p in parts if p.height] or [pl.DataFrame(schema=FOUND_SCHEMA)]).cast(FOUND_SCHEMA)
 
@@ -167,26 +170,40 @@ def _worse(engine: Engine, regions: dict[str, str], up_to: dt.date | None) -> pl
     return _found("worse", found)
 
 
-def _long_waits(engine: Engine, sop: Sop, regions: dict[str, str], up_to: dt.date | None) -> pl.DataFrame:
-    """Days in the last week of data on which a branch's longest wait (issued to called) passed the limit."""
+def _days(engine: Engine, sop: Sop, regions: dict[str, str], up_to: dt.date | None) -> list[pl.DataFrame]:
+    """Days in the last week of data on which a branch's longest wait (issued to called) passed the limit, and
+    days whose busy hours had too few counters calling."""
     if up_to is None:
-        return _found("long_wait", [])
-    tickets = schema.queue_tickets
-    since = dt.datetime.combine(up_to - dt.timedelta(days=6), dt.time())
+        return []
+    tickets, first = schema.queue_tickets, up_to - dt.timedelta(days=6)
     with engine.connect() as conn:
-        rows = read_frame(conn, select(tickets.c.branch_code, tickets.c.issued_at, tickets.c.called_at).where(
-            tickets.c.issued_at >= since, tickets.c.called_at.is_not(None)))
+        rows = read_frame(conn, select(tickets.c.branch_code, tickets.c.issued_at, tickets.c.called_at,
+                                       tickets.c.counter_id).where(
+            tickets.c.issued_at >= dt.datetime.combine(first, dt.time()), tickets.c.called_at.is_not(None)))
+        offices = read_frame(conn, select(schema.branches.c.branch_code, schema.branches.c.counters,
+                                          schema.branches.c.opens_at, schema.branches.c.closes_at))
     limit = float(sop.alerts["day_wait_minutes"])
-    days = (rows.with_columns(((pl.col("called_at") - pl.col("issued_at")).dt.total_seconds() / 60).alias("wait"),
-                              pl.col("issued_at").dt.date().alias("day"))
-            .group_by("branch_code", "day").agg(pl.col("wait").max().alias("longest"),
-                                                (pl.col("wait") > limit).sum().alias("over"))
-            .filter(pl.col("longest") > limit).sort("day", "branch_code"))
-    return _found("long_wait", [
-        {"alert_key": f"long_wait|{r['day']}|{r['branch_code']}", "region_code": regions[r["branch_code"]],
-         "branch_code": r["branch_code"], "kpi": None, "period_start": r["day"],
-         "detail": {"longest_minutes": round(r["longest"], 1), "visitors_over": r["over"], "limit_minutes": limit}}
-        for r in days.iter_rows(named=True) if r["branch_code"] in regions])
+    waits = (rows.with_columns(((pl.col("called_at") - pl.col("issued_at")).dt.total_seconds() / 60).alias("wait"),
+                               pl.col("issued_at").dt.date().alias("day"))
+             .group_by("branch_code", "day").agg(pl.col("wait").max().alias("longest"),
+                                                 (pl.col("wait") > limit).sum().alias("over"))
+             .filter(pl.col("longest") > limit).sort("day", "branch_code"))
+    share = float(sop.alerts["busy_staffing_below"])
+    staffed = (busy_slots(rows, offices, holidays_between(first, up_to))
+               .group_by("branch_code", "day").agg(pl.col("ratio").mean().alias("staffed"), pl.len().alias("hours"))
+               .filter(pl.col("staffed") < share).sort("day", "branch_code"))
+    return [
+        _found("long_wait", [
+            {"alert_key": f"long_wait|{r['day']}|{r['branch_code']}", "region_code": regions[r["branch_code"]],
+             "branch_code": r["branch_code"], "kpi": None, "period_start": r["day"],
+             "detail": {"longest_minutes": round(r["longest"], 1), "visitors_over": r["over"], "limit_minutes": limit}}
+            for r in waits.iter_rows(named=True) if r["branch_code"] in regions]),
+        _found("understaffed", [
+            {"alert_key": f"understaffed|{r['day']}|{r['branch_code']}", "region_code": regions[r["branch_code"]],
+             "branch_code": r["branch_code"], "kpi": "counter_staffing", "period_start": r["day"],
+             "detail": {"staffed": round(r["staffed"], 3), "busy_hours": r["hours"], "limit": share}}
+            for r in staffed.iter_rows(named=True) if r["branch_code"] in regions]),
+    ]
 
 
 def _overdue(engine: Engine, regions: dict[str, str], today: dt.date) -> pl.DataFrame:

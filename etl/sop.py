@@ -15,7 +15,7 @@ from etl.settings import CONFIG_DIR
 DEFAULTS_EFFECTIVE_FROM = dt.date(2000, 1, 1)
 ALL_REGIONS = "*"
 # Alert thresholds (etl.alerts) when sop.toml's [alerts] leaves one out.
-ALERT_DEFAULTS = {"day_wait_minutes": 60.0, "stale_after_days": 8}
+ALERT_DEFAULTS = {"day_wait_minutes": 60.0, "busy_staffing_below": 0.5, "stale_after_days": 8}
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,10 @@ def _alert_words(row: dict, detail: dict, lang: str) -> str:
         return t("alert_long_wait", lang, day=date_long(row["period_start"], lang),
                  longest=number(detail["longest_minutes"], 0, lang), limit=number(detail["limit_minutes"], 0, lang),
                  over=number(detail["visitors_over"], 0, lang))
+    if row["rule"] == "understaffed":
+        return t("alert_understaffed", lang, day=date_long(row["period_start"], lang),
+                 staffed=kpi_value(detail["staffed"], "counter_staffing", lang), hours=number(detail["busy_hours"], 0, lang),
+                 limit=kpi_value(detail["limit"], "counter_staffing", lang))
     if row["rule"] == "overdue":
         return t("alert_overdue", lang, id=detail["follow_up_id"],
                  due=date_long(dt.date.fromisoformat(detail["due_date"]), lang))

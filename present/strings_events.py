@@ -44,6 +44,7 @@ ALERT_STRINGS: dict[str, tuple[str, str]] = {
                     "branch's manager."),
     "rule_worse": ("Lebih buruk", "Worse"),
     "rule_long_wait": ("Tunggu terlalu lama", "Long wait"),
+    "rule_understaffed": ("Loket kosong saat antre", "Counters empty when busy"),
     "rule_overdue": ("Lewat jatuh tempo", "Overdue"),
     "rule_stale": ("Data tidak baru", "Stale data"),
     "alert_worse": ("{kpi} {value} ({target}), lebih buruk dari {than}, {period}",
@@ -53,6 +54,9 @@ ALERT_STRINGS: dict[str, tuple[str, str]] = {
     "alert_long_wait": ("pada {day} ada pengunjung menunggu {longest} menit (batas {limit}); {over} orang "
                         "lebih dari batas",
                         "on {day} a visitor waited {longest} minutes (limit {limit}); {over} over the limit"),
+    "alert_understaffed": ("pada {day} hanya {staffed} loket terisi rata-rata selama {hours} jam sibuk (batas {limit})",
+                           "on {day} only {staffed} of counters staffed on average over {hours} busy hours "
+                           "(limit {limit})"),
     "alert_overdue": ("tindak lanjut #{id} lewat jatuh tempo {due}", "follow-up #{id} overdue since {due}"),
     "alert_stale": ("{source} tanpa data baru sejak {newest}", "{source} without new data since {newest}"),
 }

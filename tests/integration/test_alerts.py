@@ -41,7 +41,8 @@ def digest_keys(engine) -> dict[str, list[str]]:
 
 @pytest.fixture
 def loaded(any_engine, raw_dir):
-    """Two regions, with people, and a day of tickets: Serang and Jakarta each kept a visitor waiting too long."""
+    """Two regions, with people, and a day of tickets: Serang and Jakarta each kept a visitor waiting too long,
+    with one counter calling in a busy hour."""
     with (raw_dir / "branches.csv").open("a", encoding="utf-8") as handle:
         handle.write(JAKARTA)
     run_etl(raw_dir, any_engine, secret=SECRET)
@@ -56,9 +57,9 @@ def test_each_person_gets_only_the_alerts_of_their_scope(loaded):
     engine, result, _ = loaded
     sent = digest_keys(engine)
     assert result.alerts.digests == len(sent)
-    long_waits = {login: [k for k in keys if k.startswith("long_wait")] for login, keys in sent.items()}
-    assert long_waits["srg@btn.id"] == ["long_wait|2026-11-18|SRG"] == long_waits["head@btn.id"]
-    assert long_waits["head@jkt.id"] == ["long_wait|2026-11-19|JKT01"]
+    days = {login: sorted(k for k in keys if k.startswith(("long_wait", "understaffed"))) for login, keys in sent.items()}
+    assert days["srg@btn.id"] == ["long_wait|2026-11-18|SRG", "understaffed|2026-11-18|SRG"] == days["head@btn.id"]
+    assert days["head@jkt.id"] == ["long_wait|2026-11-19|JKT01", "understaffed|2026-11-19|JKT01"]
     assert "pdg@btn.id" not in sent  # nothing about Pandeglang; the region's stale sources go to the head only
     assert all("|SRG" in key for key in sent["srg@btn.id"])
     assert not any("JKT" in key for key in sent["head@btn.id"]) and not any("BTN" in key for key in sent["head@jkt.id"])
@@ -102,7 +103,7 @@ def test_the_alert_history_of_a_branch_holds_that_branch_only(loaded):
     engine, _, raw_dir = loaded
     assert set(alerts.history(engine, "BTN", ["SRG"])["branch_code"]) == {"SRG"}
     assert alerts.history(engine, "BTN", ["PDG"]).is_empty()
-    assert set(alerts.history(engine, "BTN")["rule"]) == {"long_wait", "stale"}
+    assert set(alerts.history(engine, "BTN")["rule"]) == {"long_wait", "understaffed", "stale"}
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(alert_digests)).scalar() == 3  # two heads, Serang
     migrate.upgrade(engine)  # at head already: nothing changes
@@ -111,13 +112,17 @@ def test_the_alert_history_of_a_branch_holds_that_branch_only(loaded):
 def test_a_branch_manager_reads_their_own_branch_s_alert_history_only(loaded):
     engine, _, _ = loaded
     manager = Reader(engine, Viewer("srg@btn.id", "srg", BRANCH_MANAGER, "BTN", "SRG"), load_sop())
-    assert branch_history(manager, "BTN", "SRG")["alert_key"].to_list() == ["long_wait|2026-11-18|SRG"]
+    assert sorted(branch_history(manager, "BTN", "SRG")["alert_key"]) == [
+        "long_wait|2026-11-18|SRG", "understaffed|2026-11-18|SRG"]
     for region, branch in (("BTN", "PDG"), ("JKT", "JKT01"), ("BTN", "JKT01")):
         with pytest.raises(OutOfScope):
             branch_history(manager, region, branch)
     head = Reader(engine, Viewer("head@btn.id", "head", REGIONAL_HEAD, "BTN"), load_sop())
-    [row] = branch_history(head, "BTN", "SRG").iter_rows(named=True)
-    assert sentences.alert_sentence(row, "id") == (
+    rows = {row["rule"]: row for row in branch_history(head, "BTN", "SRG").iter_rows(named=True)}
+    assert sentences.alert_sentence(rows["long_wait"], "id") == (
         "KC Serang: pada Rabu, 18 Nov 2026 ada pengunjung menunggu 95 menit (batas 60); 1 orang lebih dari batas")
-    assert sentences.alert_sentence(row, "en", named=False) == (
+    assert sentences.alert_sentence(rows["long_wait"], "en", named=False) == (
         "On Wednesday 18 Nov 2026 a visitor waited 95 minutes (limit 60); 1 over the limit")
+    # 09:00–10:00 was busy (a ticket waiting since 08:00) and one of Serang's 4 counters called in it.
+    assert sentences.alert_sentence(rows["understaffed"], "id", named=False) == (
+        "Pada Rabu, 18 Nov 2026 hanya 25,0 % loket terisi rata-rata selama 1 jam sibuk (batas 50,0 %)")
