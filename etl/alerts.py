@@ -136,6 +136,11 @@ def _found(rule: str, rows: list[dict]) -> pl.DataFrame:
                         schema=FOUND_SCHEMA)
 
 
+def _rounded(value):
+    """Six decimals: all a sentence shows, and no long run of digits that reads like an identifier."""
+    return round(value, 6) if isinstance(value, float) else value
+
+
 def _data_up_to(engine: Engine) -> dt.date | None:
     days = [select(func.max(schema.metadata.tables[t].c[c])).scalar_subquery() for t, c in SOURCES]
     with engine.connect() as conn:
@@ -164,8 +169,8 @@ def _worse(engine: Engine, regions: dict[str, str], up_to: dt.date | None) -> pl
         listed = attention(mine.filter(pl.col("period_start") == period), mine.filter(pl.col("period_start") < period))
         found += [{"alert_key": f"worse|{period}|{r['code']}|{r['kpi']}", "region_code": region,
                    "branch_code": r["code"], "kpi": r["kpi"], "period_start": period,
-                   "detail": {k: r[k] for k in ("value", "target", "region", "usual", "worse_than_region",
-                                                "worse_than_usual", "streak")}}
+                   "detail": {k: _rounded(r[k]) for k in ("value", "target", "region", "usual", "worse_than_region",
+                                                         "worse_than_usual", "streak")}}
                   for r in listed.iter_rows(named=True)]
     return _found("worse", found)
 
