@@ -16,6 +16,7 @@ PAGES = {
     "section_meeting": [
         ("pages/weekly.py", "page_weekly", ":material/groups:", "meeting", True),
         ("pages/follow_ups.py", "page_follow_ups", ":material/task_alt:", "follow-ups", False),
+        ("pages/events.py", "page_events", ":material/event_note:", "events", False),
     ],
     "section_evaluation": [
         ("pages/evaluation.py", "page_evaluation", ":material/balance:", "evaluation", False),

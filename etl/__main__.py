@@ -150,7 +150,9 @@ def _users(args: argparse.Namespace) -> int:
 
 def _summary(result) -> Table:
     table = Table(title=f"Batch dimuat: {len(result.batches)}; dilewati (sudah dimuat): {len(result.skipped)}; "
-                        f"baris KPI: {result.mart_rows}")
+                        f"baris KPI: {result.mart_rows}"
+                        + (f"; peringatan baru: {result.alerts.raised} (ringkasan: {result.alerts.digests})"
+                           if result.alerts else ""))
     for column in ("file", "status", "dibaca", "dimuat", "disesuaikan", "karantina", "duplikat"):
         table.add_column(column, justify="left" if column in ("file", "status") else "right")
     for b in result.batches:

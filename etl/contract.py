@@ -26,6 +26,8 @@ COMPLAINT_CATEGORIES = (
 )
 COMPLAINT_STATUSES = ("open", "in_progress", "resolved")
 BRANCH_TYPES = ("KC", "KCP")
+# What explains a dip on a chart: the app down, the office closed, people away, a new rule, anything else.
+ANNOTATION_CATEGORIES = ("outage", "closure", "staffing", "policy", "other")
 # Text that Excel, LibreOffice and Sheets take for a formula when a value is opened again (a CSV download,
 # the pack's workbook): `=HYPERLINK(…)`, `+cmd|…`, `@SUM(…)`, `-2+3+cmd|…`, or a leading tab or carriage
 # return (OWASP, CSV injection). A lone sign and signed numbers (`-5`, `+10`, `-1,5`) are not formulas: a
@@ -45,7 +47,7 @@ class Column:
     """One canonical column. `kind` decides how its text is parsed."""
 
     name: str
-    kind: str  # text | code | timestamp | int | number | bool | time_of_day
+    kind: str  # text | code | timestamp | date | int | number | bool | time_of_day
     required: bool = False
     codes: tuple[str, ...] = ()
     minimum: float | None = None
@@ -154,7 +156,25 @@ COMPLAINTS = Source(
     time_order_from_first=("received_at", "first_response_at", "resolved_at"),
 )
 
-SOURCES: dict[str, Source] = {s.name: s for s in (BRANCHES, QUEUE_TICKETS, CLAIMS, COMPLAINTS)}
+# Known events written on the charts (a JMO outage, a Lebaran closure): for a whole region (branch_code empty)
+# or one branch of it. People also write them in the dashboard; a file resending an id replaces that event.
+ANNOTATIONS = Source(
+    name="annotations",
+    id_column="annotation_id",
+    columns=(
+        Column("annotation_id", "text", required=True),
+        Column("region_code", "text", required=True),
+        Column("branch_code", "text"),
+        Column("category", "code", required=True, codes=ANNOTATION_CATEGORIES),
+        Column("starts_on", "date", required=True),
+        Column("ends_on", "date", required=True),
+        Column("label", "text", required=True, shown_as_name=True),  # the chart's short label
+        Column("text", "text", shown_as_name=True),  # the chart's hover
+        Column("author", "text", required=True, shown_as_name=True),
+    ),
+)
+
+SOURCES: dict[str, Source] = {s.name: s for s in (BRANCHES, QUEUE_TICKETS, CLAIMS, COMPLAINTS, ANNOTATIONS)}
 
 
 def source_for_file(file_name: str) -> Source | None:

@@ -6,6 +6,7 @@ What decides is what the database already holds, looked up for the file's own id
 - `out_of_scope`: with a scope, a row of a branch outside it; a record whose id the database files
   under a branch outside it (a resent id never overwrites another region's record); a branches row
   of another region, or one that would move a branch of another region into this one.
+- `region_mismatch`: an annotation naming a region the database does not hold, or a branch outside its region.
 - `branch_changed`: a record the database files under one branch, sent again under another. The
   second sender would silently take the first one's record, so it is refused, scope or not.
 
@@ -34,6 +35,7 @@ class Guard:
     scope_branches: frozenset[str]  # the branches the database files under `scope`
     known_branches: frozenset[str]
     owners: pl.DataFrame  # the id column and OWNER, for the file's ids the database holds already
+    regions: tuple[tuple[str, str], ...] = ()  # (branch_code, region_code) as the database holds them
 
     def attach(self, frame: pl.LazyFrame) -> pl.LazyFrame:
         """`frame` with OWNER: null for a new id."""
@@ -41,6 +43,8 @@ class Guard:
 
     def checks(self) -> list[Check]:
         owner = pl.col(OWNER)
+        if self.source.name == "annotations":
+            return self._annotation_checks()
         if self.source.name == "branches":
             if self.scope is None:  # the administrator moves branches between regions
                 return []
@@ -56,6 +60,21 @@ class Guard:
         return [*checks, Check("branch_code", "branch_changed", known & owner.is_not_null() & (owner != branch))]
 
 
+    def _annotation_checks(self) -> list[Check]:
+        """An event belongs to a region the database holds (and to one of its branches, if any); an upload writes
+        its own region's events only, and never replaces another region's."""
+        region, branch, owner = pl.col("region_code"), pl.col("branch_code"), pl.col(OWNER)
+        branch_region = dict(self.regions)
+        checks = [Check("region_code", "region_mismatch", ~region.is_in(sorted(set(branch_region.values())))),
+                  Check("branch_code", "region_mismatch", branch.is_in(sorted(self.known_branches))
+                        & (branch.replace_strict(branch_region, default=None) != region))]
+        if self.scope is not None:
+            checks = [Check("region_code", "out_of_scope", region != self.scope),
+                      Check(self.source.id_column, "out_of_scope", owner.is_not_null() & (owner != self.scope)),
+                      *checks]
+        return checks
+
+
 def branch_regions(engine: Engine) -> dict[str, str]:
     """Every branch code and its region, as the database holds them now."""
     with engine.connect() as conn:
@@ -65,7 +84,7 @@ def branch_regions(engine: Engine) -> dict[str, str]:
 def guard_for(engine: Engine, raw: RawFile, scope: str | None, regions: dict[str, str]) -> Guard:
     """The guard for one file, given the branches' regions before it loads."""
     return Guard(raw.source, scope, frozenset(c for c, r in regions.items() if r == scope), frozenset(regions),
-                 _owners(engine, raw.source, raw.frame))
+                 _owners(engine, raw.source, raw.frame), tuple(sorted(regions.items())))
 
 
 def _owners(engine: Engine, source: Source, frame: pl.DataFrame) -> pl.DataFrame:
@@ -76,7 +95,7 @@ def _owners(engine: Engine, source: Source, frame: pl.DataFrame) -> pl.DataFrame
     """
     key = source.id_column
     table = FACT_TABLES[source.name]
-    owner = table.c["region_code" if source.name == "branches" else "branch_code"]
+    owner = table.c["region_code" if source.name in ("branches", "annotations") else "branch_code"]
     found = pl.DataFrame(schema={key: pl.String, OWNER: pl.String})
     ids = frame.select(pl.col(key).str.strip_chars()).drop_nulls().unique()
     # Only ids that fit the column can be stored ones (PostgreSQL refuses longer values and NUL in a stage, too).

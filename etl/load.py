@@ -154,15 +154,16 @@ def _regions_written(source: Source, validated: Validated, regions: dict[str, st
     codes = set(validated.rows.get_column("branch_code").unique()) | set(
         validated.quarantine.get_column("branch_code").drop_nulls().unique())
     written = {regions[c] for c in codes if c in regions}
-    if source.name == "branches":
+    if source.name in ("branches", "annotations"):
         written |= set(validated.rows.get_column("region_code").unique())
     return sorted(written)
 
 
-def _write_facts(conn: Connection, source: Source, rows: pl.DataFrame) -> dt.datetime:
+def _write_facts(conn: Connection, source: Source, rows: pl.DataFrame) -> dt.datetime | None:
     """Append the rows whose ids are new, upsert only those stored before; the earliest moment they touch.
 
-    That is the earliest first timestamp among the rows written and the stored rows they replace.
+    That is the earliest first timestamp among the rows written and the stored rows they replace; None when
+    no KPI reads them (events are drawn beside the KPIs, never counted in them).
     """
     table = FACT_TABLES[source.name]
     key = table.c[source.id_column]
@@ -171,6 +172,8 @@ def _write_facts(conn: Connection, source: Source, rows: pl.DataFrame) -> dt.dat
     resent = pl.col(key.name).is_in(stored.get_column(key.name).implode())
     write_rows(conn, table, rows.filter(~resent))  # a weekly file's ids are all new: a plain bulk insert
     upsert_rows(conn, table, rows.filter(resent))
+    if source.name == "annotations":
+        return None
     if column is None:
         return dt.datetime.min  # branch changes (counters, hours, region) reach every period
     candidates = [rows[column].min(), stored[column].min()]

@@ -44,6 +44,14 @@ def parse_timestamp(text: pl.Expr, earliest: dt.datetime = EARLIEST) -> pl.Expr:
     return pl.when((parsed >= earliest) & (parsed.dt.year() <= LAST_YEAR)).then(parsed)
 
 
+def parse_date(text: pl.Expr, earliest: dt.datetime = EARLIEST) -> pl.Expr:
+    """A calendar day, ISO 8601 or dd/mm/yyyy; a spreadsheet date cell arrives with a midnight time."""
+    day = text.str.replace(r"[ T]00:00(:00(\.0+)?)?$", "")
+    parsed = pl.coalesce(day.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+                         day.str.strptime(pl.Date, "%d/%m/%Y", strict=False))
+    return pl.when((parsed >= earliest.date()) & (parsed.dt.year() <= LAST_YEAR)).then(parsed)
+
+
 def amount_text(text: pl.Expr) -> pl.Expr:
     """An amount without its currency (`Rp`, `Rp.`, `IDR`), blanks, or the `,-` that says "no sen"."""
     return text.str.replace_all(r"^(?i:rp\.?|idr)|[\s\u00a0\u202f]|[.,]-$", "")  # one pass over the text
@@ -124,6 +132,7 @@ def parsed_value(column: Column, earliest: dt.datetime = EARLIEST) -> pl.Expr:
     parsed = {
         "text": text, "code": text,
         "timestamp": parse_timestamp(text, earliest),
+        "date": parse_date(text, earliest),
         "int": text.str.to_integer(strict=False),
         "number": parse_number(pl.col(amount(column.name)), pl.col(decimal_comma_of(column.name))),
         "bool": parse_boolean(text),

@@ -16,6 +16,7 @@ import polars as pl
 from sqlalchemy import Engine, exc
 
 from etl import migrate
+from etl.alerts import AlertRun, raise_alerts
 from etl.db import drop_stage_tables
 from etl.extract import ROW_NUMBER, FileRejected, RawFile, raw_files, read_raw
 from etl.guard import branch_regions, guard_for
@@ -37,6 +38,7 @@ class RunResult:
     batches: list[BatchResult] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files whose exact bytes were loaded before
     mart_rows: int = 0
+    alerts: AlertRun | None = None  # what the alert rules found new after this run (etl.alerts)
 
     @property
     def failed(self) -> list[BatchResult]:
@@ -121,6 +123,8 @@ def _run_locked(raw_dir: Path, engine: Engine, sop: Sop, key: bytes, recompute: 
         report("Menghitung KPI mingguan dan bulanan", len(files), len(files) + 1)
         result.mart_rows = refresh_marts(engine, sop, todo.since, loaded=run_facts.facts(engine))
         clear_pending(engine, todo)
+    # After every run, loaded or not: a follow-up falls due and a source goes stale without any new file.
+    result.alerts = raise_alerts(engine, sop, dt.date.today())
     report("Selesai", len(files) + 1, len(files) + 1)
     return result
 

@@ -16,6 +16,9 @@ Grains:
 - follow_up_history: one row per saved version of an item (follow_up_id × version).
 - subscriptions: one row per user × every (week | month): the meeting pack they get by e-mail.
 - deliveries: one row per subscription × period the pack was (or is being) sent for.
+- alerts: one row per condition and period an alert rule found (alert_key), once, whatever reruns.
+- alert_digests: one row per person and ETL run that found new alerts in their scope; sent_at once e-mailed.
+- annotations: one row per known event (an outage, a closure) for a region or one branch, from a file or the dashboard.
 The follow-up, user and subscription tables are written by people, not by the ETL: no load, rerun or demo reload touches them.
 Timestamps are local time (Asia/Jakarta, WIB) without an offset, as the raw exports give them.
 """
@@ -291,5 +294,49 @@ deliveries = Table(
     UniqueConstraint("subscription_id", "period_start", name="uq_deliveries_subscription_period"),
 )
 
-FACT_TABLES = {"branches": branches, "queue_tickets": queue_tickets, "claims": claims, "complaints": complaints}
+annotations = Table(
+    "annotations", metadata,
+    Column("annotation_id", String(64), primary_key=True),
+    Column("region_code", String(32), nullable=False),
+    Column("branch_code", String(32)),  # null: the whole region
+    Column("category", String(16), nullable=False),  # etl.contract.ANNOTATION_CATEGORIES
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),  # the last day, inclusive
+    Column("label", String(40), nullable=False),
+    Column("text", String(500)),
+    Column("author", String(200), nullable=False),
+    Column("batch_id", Integer),  # null: written in the dashboard
+    Column("updated_at", DateTime),
+    Column("updated_by", String(200)),
+    Index("ix_annotations_region_dates", "region_code", "starts_on"),
+)
+
+alerts = Table(
+    "alerts", metadata,
+    Column("alert_id", Integer, primary_key=True, autoincrement=True),
+    # rule|period|code|detail: the condition and period, so a rerun finding it again stores nothing.
+    Column("alert_key", String(200), nullable=False),
+    Column("rule", String(32), nullable=False),  # etl.alerts.RULES
+    Column("region_code", String(32), nullable=False),
+    Column("branch_code", String(32)),  # null: the region's (a source without fresh data)
+    Column("kpi", String(48)),
+    Column("period_start", Date, nullable=False),  # the week, the day, or the due date the condition is about
+    Column("detail", Text, nullable=False),  # JSON: the numbers the sentence names
+    Column("raised_at", DateTime, nullable=False),
+    UniqueConstraint("alert_key", name="uq_alerts_key"),
+    Index("ix_alerts_region_branch", "region_code", "branch_code"),
+)
+
+alert_digests = Table(
+    "alert_digests", metadata,
+    Column("digest_id", Integer, primary_key=True, autoincrement=True),
+    Column("login", String(200), nullable=False),  # users.login: who it is for
+    Column("created_at", DateTime, nullable=False),
+    Column("alert_keys", Text, nullable=False),  # JSON list of alerts.alert_key, in the order the digest lists them
+    Column("sent_at", DateTime),  # null until the e-mail went out
+    Index("ix_alert_digests_unsent", "sent_at"),
+)
+
+FACT_TABLES = {"branches": branches, "queue_tickets": queue_tickets, "claims": claims, "complaints": complaints,
+               "annotations": annotations}
 KPI_MARTS = {"week": kpi_weekly, "month": kpi_monthly}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -15,6 +15,8 @@ from etl.settings import CONFIG_DIR
 # Catalogue defaults apply from long before any data.
 DEFAULTS_EFFECTIVE_FROM = dt.date(2000, 1, 1)
 ALL_REGIONS = "*"
+# Alert thresholds (etl.alerts) when sop.toml's [alerts] leaves one out.
+ALERT_DEFAULTS = {"day_wait_minutes": 60.0, "busy_staffing_below": 0.5, "stale_after_days": 8}
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Sop:
     # Timestamps people can believe: none before `earliest_timestamp`, none later than the load plus this.
     earliest_timestamp: dt.datetime = EARLIEST
     future_tolerance: dt.timedelta = dt.timedelta(days=1)
+    alerts: dict = field(default_factory=lambda: dict(ALERT_DEFAULTS))
 
     def targets(self) -> pl.DataFrame:
         """One row per kpi × region × effective_from: catalogue defaults, then the configured changes."""
@@ -83,6 +86,7 @@ def load_sop(config_dir: Path = CONFIG_DIR) -> Sop:
         day_wait_minutes=float(raw["day_limits"]["wait_minutes"]),
         day_staffing_below=float(raw["day_limits"]["staffing_below"]),
         **_plausible_time(raw.get("plausible_time", {})),
+        alerts=ALERT_DEFAULTS | raw.get("alerts", {}),
     )
 
 

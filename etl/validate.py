@@ -29,6 +29,8 @@ REASONS = {
     "bad_timestamp": "not a timestamp with a time of day (YYYY-MM-DD HH:MM[:SS] or dd/mm/yyyy HH:MM[:SS]) from the "
                      "earliest date allowed (1990-01-01 unless data/config/sop.toml sets another) to 2099",
     "future_timestamp": "later than the load itself, beyond the tolerance (data/config/sop.toml, [plausible_time])",
+    "bad_date": "not a date (YYYY-MM-DD or dd/mm/yyyy) from the earliest date allowed (1990-01-01 unless "
+                "data/config/sop.toml sets another) to 2099",
     "bad_code": "not one of the accepted codes",
     "bad_number": "not a number in the accepted range",
     "ambiguous_number": "a single dot or comma before three digits (2.500): a decimal mark or a thousands "
@@ -49,6 +51,7 @@ REASONS = {
     "control_character": "holds a control character (NUL, tab or line break inside the value)",
     "too_long": "longer than its column holds",
     "formula_text": "starts like a spreadsheet formula (=, +, - or @), which a spreadsheet would run",
+    "region_mismatch": "region_code is not a region the branches table holds, or branch_code is not in it",
     "markup_text": "a name holding markup ([, ], <, > or a web address: ://, www.), which a page would show as a link",
 }
 CONTROL_CHARACTER = r"[\x00-\x1f\x7f]"
@@ -79,7 +82,8 @@ class Check:
     broken: pl.Expr
 
 
-PARSE_REASON = {"timestamp": "bad_timestamp", "code": "bad_code", "int": "bad_number", "number": "bad_number",
+PARSE_REASON = {"timestamp": "bad_timestamp", "date": "bad_date", "code": "bad_code", "int": "bad_number",
+                "number": "bad_number",
                 "bool": "bad_boolean", "time_of_day": "bad_time"}
 
 
@@ -231,6 +235,8 @@ def _cross_field_checks(source_name: str) -> list[Check]:
             Check("rejection_reason", "missing_required", (t("status") == "rejected") & ~is_set("rejection_reason")),
             Check("rejection_reason", "status_mismatch", (t("status") != "rejected") & is_set("rejection_reason")),
         ]
+    if source_name == "annotations":
+        return [Check("ends_on", "time_order", t("ends_on") < t("starts_on"))]
     if source_name == "complaints":
         return [Check("resolved_at", "status_mismatch", (t("status") == "resolved") != is_set("resolved_at"))]
     return []

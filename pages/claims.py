@@ -3,13 +3,14 @@ import streamlit as st
 
 from present import charts
 from present.words import t
-from service import claims, marts, records
+from service import annotations, claims, marts, records
 from ui import blocks, filters, session
 
 f = filters.current()
 r = session.reader()
 blocks.header("page_claims", "claims_question")
 blocks.own_records_note(session.own_records_branch_name())
+events = annotations.chart_events(r, f.region, f.picked)  # known events, shaded on every time chart
 
 st.subheader(t("sla_by_programme"))
 sla = claims.claim_sla(r, f.scope, f.period, f.granularity)
@@ -40,10 +41,12 @@ with right:
     reason_trend = claims.rejection_trend(r, f.scope, f.period, f.granularity)
     if blocks.has_rows(reason_trend):
         blocks.chart(charts.counts_over_time(reason_trend, "rejection_reason", f.granularity, f.lang,
-                                             highlight=records.mover(reason_trend, "rejection_reason")), key="rejection_trend")
+                                             highlight=records.mover(reason_trend, "rejection_reason"),
+                                             events=events), key="rejection_trend")
 
 st.subheader(t("channel_trend"))
 channels = claims.channel_trend(r, f.scope, f.period, f.granularity)
 if blocks.has_rows(channels):
-    blocks.chart(charts.counts_over_time(channels, "channel", f.granularity, f.lang, highlight=records.mover(channels, "channel")),
+    blocks.chart(charts.counts_over_time(channels, "channel", f.granularity, f.lang, highlight=records.mover(channels, "channel"),
+                                         events=events),
                  key="channel_trend")

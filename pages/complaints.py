@@ -4,13 +4,14 @@ import streamlit as st
 
 from present import charts, tables
 from present.words import t
-from service import complaints, marts, records, reference
+from service import annotations, complaints, marts, records, reference
 from ui import blocks, filters, session
 
 f = filters.current()
 r = session.reader()
 blocks.header("page_complaints", "complaints_question")
 blocks.own_records_note(session.own_records_branch_name())
+events = annotations.chart_events(r, f.region, f.picked)  # known events, shaded on every time chart
 names = reference.branch_names(r)
 
 left, right = st.columns(2)
@@ -28,7 +29,8 @@ with right:
 st.subheader(t("category_trend"))
 trend = complaints.category_trend(r, f.scope, f.period, f.granularity)
 if blocks.has_rows(trend):
-    blocks.chart(charts.counts_over_time(trend, "category", f.granularity, f.lang, highlight=records.mover(trend, "category")),
+    blocks.chart(charts.counts_over_time(trend, "category", f.granularity, f.lang, highlight=records.mover(trend, "category"),
+                                         events=events),
                  key="category_trend")
 
 left, right = st.columns(2)
@@ -39,7 +41,7 @@ with left:
     handling = pl.concat([marts.trend(r, f.granularity, f.region, kpi, f.picked).filter(pl.col("code") == shown)
                           for kpi in ("complaint_response_within_sop", "complaint_resolved_within_sop")])
     if blocks.has_rows(handling):
-        blocks.chart(charts.kpi_lines(handling, f.granularity, f.lang), key="handling")
+        blocks.chart(charts.kpi_lines(handling, f.granularity, f.lang, events=events), key="handling")
 with right:
     st.subheader(t("complaint_backlog"))
     backlog = complaints.complaint_backlog(r, f.scope, f.period, f.granularity)

@@ -6,7 +6,7 @@ from etl.catalogue import KPIS
 from etl.evaluation import FUNNEL_KPIS
 from present import charts, formats, tables, words
 from present.words import t
-from service import evaluation, reference
+from service import annotations, evaluation, reference
 from ui import blocks, filters, session
 
 f = filters.current()
@@ -65,5 +65,6 @@ if branch:
         title = t("control_title", kpi=words.kpi_label(kpi), branch=blocks.plain(names.get(branch, branch)))
         st.markdown(f"**{title}**")
         st.caption(t("control_note"))
-        blocks.chart(charts.control_chart(chart, kpi, f.granularity, f.lang, stats.BASELINE_PERIODS),
+        blocks.chart(charts.control_chart(chart, kpi, f.granularity, f.lang, stats.BASELINE_PERIODS,
+                                          events=annotations.chart_events(r, f.region, [branch])),
                      key="control_chart")

@@ -6,9 +6,9 @@ import streamlit as st
 
 from etl.catalogue import KPIS
 from etl.follow_ups import STATUSES, FollowUpError, StaleEdit
-from present import formats, strings, tables, words
+from present import formats, sentences, strings, tables, words
 from present.words import t
-from service import commands, follow_ups, reference
+from service import alerts, commands, follow_ups, reference
 from ui import auth, blocks, filters, session
 
 OPENED = "follow_up_opened"  # follow_up_id → the version the user opened, for the optimistic check
@@ -125,3 +125,17 @@ if blocks.has_rows(items):
         with st.expander(t("history"), icon=":material/history:"):
             blocks.table(tables.follow_up_history(follow_ups.follow_up_history(r, item["follow_up_id"]), f.lang),
                          key="follow_up_history")
+
+st.subheader(t("alerts"))
+st.caption(t("alerts_note"))
+# A branch manager reads their own branch's alerts only (service.alerts).
+alert_codes = list(r.viewer.record_codes(f.scope))
+alert_branch = st.selectbox(t("alerts_branch"), alert_codes, format_func=lambda c: names.get(c, c), key="alert_branch")
+if alert_branch:
+    raised = alerts.branch_history(r, f.region, alert_branch)
+    if raised.is_empty():
+        st.info(t("alerts_none", branch=blocks.plain(names.get(alert_branch, alert_branch))))
+    else:  # sentences wrap on a projector where a table would cut them; the branch is the one picked above
+        st.markdown("\n".join(f"- **{formats.datetime_short(row['raised_at'])}** · {t('rule_' + row['rule'])}: "
+                               f"{sentences.alert_sentence(row, f.lang, named=False)}"
+                               for row in raised.iter_rows(named=True)))

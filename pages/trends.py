@@ -4,7 +4,7 @@ import streamlit as st
 from etl.catalogue import KPIS
 from present import charts, words
 from present.words import t
-from service import marts, reference
+from service import annotations, marts, reference
 from ui import blocks, filters, session
 
 f = filters.current()
@@ -17,7 +17,8 @@ kpi = st.selectbox(t("kpi"), kpis, format_func=words.kpi_label, key="kpi")
 filters.mirror("kpi", kpi)
 lines = marts.trend(r, f.granularity, f.region, kpi, f.picked)
 if blocks.has_rows(lines):
-    blocks.chart(charts.trend_lines(lines, kpi, f.granularity, f.lang), key="trend")
+    blocks.chart(charts.trend_lines(lines, kpi, f.granularity, f.lang,
+                                    events=annotations.chart_events(r, f.region, f.picked)), key="trend")
 
 if len(f.picked) == 1:
     branch = f.picked[0]

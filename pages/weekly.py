@@ -15,6 +15,12 @@ from ui import blocks, filters, pack_download, present_mode, session
 DISCUSS_SHOWN = 6  # what a projected screen holds; the rest one click away
 PROMISES_PER_PAGE = 4  # what was agreed runs to three or four lines in a projected panel's type
 
+
+def plain_names(row: dict) -> dict:
+    """A sentence's row with the names from the data (branch, events) as plain text inside the Markdown list."""
+    return dict(row, name=blocks.plain(row["name"]), during=row["during"] and blocks.plain(row["during"]))
+
+
 f = filters.current()
 r = session.reader()
 presenting = present_mode.switch()
@@ -35,8 +41,8 @@ def discuss_list() -> None:
     if discuss.is_empty():
         st.success(t("discuss_none"))
     else:
-        # Branch and people's names are data: plain text inside the Markdown list, whatever they hold.
-        safe = [dict(row, name=blocks.plain(row["name"]), raised_by=blocks.plain(row["raised_by"] or "–"))
+        # Branch, event and people's names are data: plain text inside the Markdown list, whatever they hold.
+        safe = [dict(plain_names(row), raised_by=blocks.plain(row["raised_by"] or "–"))
                 for row in discuss.iter_rows(named=True)]
         lines = [f"- :red[▼] {sentences.attention_sentence(row, f.granularity, f.lang)}" for row in safe]
         st.markdown("\n".join(lines[:DISCUSS_SHOWN]))
@@ -91,7 +97,7 @@ def what_changed() -> None:
     else:
         # The branch name is data: plain text inside the Markdown list, whatever it holds.
         lines = [f"{':red[▼]' if row['direction'] == 'worse' else ':green[▲]'} "
-                 f"{sentences.change_sentence({**row, 'name': blocks.plain(row['name'])}, f.granularity, f.lang)}"
+                 f"{sentences.change_sentence(plain_names(row), f.granularity, f.lang)}"
                  for row in changed.iter_rows(named=True)]
         st.markdown("\n".join(f"- {line}" for line in lines))
     st.caption(t("what_changed_note"))

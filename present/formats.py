@@ -154,3 +154,15 @@ def target_text(kpi: str, target: float | None, lang: str | None = None) -> str:
     """`≥ 90,0%` / `≤ 15,0 mnt`: the target with the side that meets it."""
     return f"{'≥' if KPI_BY_ID[kpi].higher_is_better else '≤'} {kpi_value(target, kpi, lang)}"
 
+
+
+def date_span(first: dt.date, last: dt.date, lang: str | None = None) -> str:
+    """`5–11 Okt 2026`, `30 Sep – 2 Okt 2026`, or one day `6 Okt 2026`: an event's days, both included."""
+    months = _MONTHS[lang or current_language()]
+    end = f"{last.day} {months[last.month - 1]} {last.year}"
+    if first == last:
+        return end
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{end}"
+    start = f"{first.day} {months[first.month - 1]}" + (f" {first.year}" if first.year != last.year else "")
+    return f"{start} – {end}"

@@ -1,9 +1,12 @@
 """Sentences built from query rows: what changed, and how a promise's KPI did since it was raised."""
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 from etl.catalogue import KPI_BY_ID
 from present.formats import date_long, kpi_value, minutes, number, period_label, target_text
-from present.words import current_language, kpi_label, t
+from present.words import code_label, current_language, kpi_label, t
 
 
 def change_sentence(row: dict, granularity: str, lang: str | None = None) -> str:
@@ -27,7 +30,12 @@ def change_sentence(row: dict, granularity: str, lang: str | None = None) -> str
     if row.get("versus_region") == "consistent":
         text += ("; still within the region's normal spread (funnel)" if english
                  else "; masih dalam sebaran wajar wilayah (corong)")
-    return text
+    return text + _during(row, lang)
+
+
+def _during(row: dict, lang: str) -> str:
+    """`; selama: JMO gangguan` when the change fell inside known events of its scope (etl.annotations.during)."""
+    return f"; {t('during', lang, events=row['during'])}" if row.get("during") else ""
 
 
 def recovery_text(row: dict, lang: str | None = None) -> str:
@@ -59,7 +67,7 @@ def attention_sentence(row: dict, granularity: str, lang: str | None = None) -> 
     if streak >= 2:
         unit = {"week": ("minggu", "weeks"), "month": ("bulan", "months")}[granularity][english]
         text += f", {streak} {unit} running off target" if english else f", {streak} {unit} berturut-turut meleset"
-    text += "."
+    text += _during(row, lang) + "."
     if row.get("promise_id") is not None:
         raised = period_label(row["raised_period"], row["raised_granularity"], lang)
         text += " " + t("promise_raised", lang, id=row["promise_id"], by=row.get("raised_by") or "–", period=raised,
@@ -91,3 +99,34 @@ def short_hours_sentence(row: dict, lang: str | None = None) -> str:
     return t("short_hours_sentence", lang, name=row["branch_name"], short=number(row["short_hours"], 0, lang),
              hours=number(row["hours"], 0, lang), days=number(row["short_days"], 0, lang),
              missing=number(row["counter_hours_missing"], 0, lang))
+
+
+def alert_sentence(row: dict, lang: str | None = None, named: bool = True) -> str:
+    """An alert (etl.alerts) in words: `KC Serang: pada Rabu, 18 Nov 2026 ada pengunjung menunggu 95 menit …`;
+    without the branch's name when not `named` (a list of one branch's alerts)."""
+    lang = lang or current_language()
+    words = _alert_words(row, json.loads(row["detail"]), lang)
+    return f"{row['name']}: {words}" if named else words[:1].upper() + words[1:]
+
+
+def _alert_words(row: dict, detail: dict, lang: str) -> str:
+    if row["rule"] == "worse":
+        than = [t(f"alert_than_{side}", lang) for side in ("region", "usual") if detail[f"worse_than_{side}"]]
+        kpi = row["kpi"]
+        return t("alert_worse", lang, kpi=kpi_label(kpi, lang), value=kpi_value(detail["value"], kpi, lang),
+                 target=target_text(kpi, detail["target"], lang), than=" & ".join(than),
+                 period=period_label(row["period_start"], "week", lang))
+    if row["rule"] == "long_wait":
+        return t("alert_long_wait", lang, day=date_long(row["period_start"], lang),
+                 longest=number(detail["longest_minutes"], 0, lang), limit=number(detail["limit_minutes"], 0, lang),
+                 over=number(detail["visitors_over"], 0, lang))
+    if row["rule"] == "understaffed":
+        return t("alert_understaffed", lang, day=date_long(row["period_start"], lang),
+                 staffed=kpi_value(detail["staffed"], "counter_staffing", lang), hours=number(detail["busy_hours"], 0, lang),
+                 limit=kpi_value(detail["limit"], "counter_staffing", lang))
+    if row["rule"] == "overdue":
+        return t("alert_overdue", lang, id=detail["follow_up_id"],
+                 due=date_long(dt.date.fromisoformat(detail["due_date"]), lang))
+    newest = detail["newest"]
+    return t("alert_stale", lang, source=code_label(detail["source"], lang),
+             newest=date_long(dt.date.fromisoformat(newest), lang) if newest else "–")

@@ -4,6 +4,7 @@ Indonesian comes first because it is the default. KPI labels live in the catalog
 """
 from __future__ import annotations
 
+from present.strings_events import EVENT_STRINGS
 from present.strings_meeting import MEETING_STRINGS
 from present.strings_staffing import STAFFING_STRINGS
 
@@ -385,3 +386,4 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 STRINGS.update(MEETING_STRINGS)
 STRINGS.update(STAFFING_STRINGS)
+STRINGS.update(EVENT_STRINGS)

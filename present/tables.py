@@ -220,3 +220,18 @@ def csv_text(frame: pl.DataFrame) -> str:
     flat = inert_text(frame.drop(images)).with_columns(
         pl.col(pl.List(pl.Float64)).list.eval(pl.element().round(4).cast(pl.String)).list.join(" "))
     return flat.write_csv()
+
+
+def events(frame: pl.DataFrame, names: dict[str, str], lang: str) -> pl.DataFrame:
+    """Known events: label, category, whom they concern (a branch or the whole region), days, author and text."""
+    return pl.DataFrame({
+        words.t("event_pick", lang): frame["label"],
+        words.t("event_category", lang): [words.code_label(c, lang) for c in frame["category"]],
+        words.t("event_scope", lang): [names.get(b, b) if b else words.t("event_whole_region", lang)
+                                       for b in frame["branch_code"]],
+        words.t("period", lang): [formats.date_span(a, b, lang) for a, b in zip(frame["starts_on"], frame["ends_on"])],
+        words.t("event_author", lang): frame["author"],
+        words.t("event_description", lang): frame["text"],  # last: the longest, read whole on hover
+    }, schema={words.t(k, lang): pl.String for k in ("event_pick", "event_category", "event_scope", "period",
+                                                      "event_author", "event_description")})
+

@@ -50,6 +50,11 @@ CODE_LABELS: dict[str, tuple[str, str]] = {
     "future_timestamp": ("Waktu setelah saat dimuat", "Timestamp after the load"),
     "ambiguous_number": ("Angka bermakna ganda", "Ambiguous number"),
     "spreadsheet_error": ("Sel galat spreadsheet", "Spreadsheet error cell"),
+    "bad_date": ("Tanggal tidak valid", "Bad date"),
+    "region_mismatch": ("Wilayah atau cabang tidak cocok", "Region or branch does not match"),
+    # event categories ("other" above)
+    "outage": ("Gangguan sistem", "System outage"), "closure": ("Libur / tutup", "Holiday or closure"),
+    "staffing": ("Kepegawaian", "Staffing"), "policy": ("Kebijakan", "Policy"),
     # complaint channels
     "walk_in": ("Datang langsung", "Walk-in"), "call_center": ("Call center 175", "Call centre 175"),
     "email": ("Email", "Email"), "social_media": ("Media sosial", "Social media"),
@@ -66,6 +71,7 @@ CODE_LABELS: dict[str, tuple[str, str]] = {
     # sources
     "queue_tickets": ("Tiket antrean", "Queue tickets"), "claims": ("Klaim", "Claims"),
     "complaints": ("Pengaduan", "Complaints"), "branches": ("Cabang", "Branches"),
+    "annotations": ("Peristiwa", "Events"),
 }
 
 # Column headers of the data tables (batches, freshness, quarantine), which come from the database.

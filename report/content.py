@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from etl.kpis.periods import period_code
+from etl.kpis.periods import period_after, period_code
 from present import formats, words
-from service import days, evaluation, follow_ups, marts, reference
+from service import annotations, days, evaluation, follow_ups, marts, reference
 from service.reader import Reader
 
 FUNNEL_KPI = "wait_within_sop"
@@ -97,6 +97,7 @@ class Pack:
     follow_ups: pl.DataFrame  # follow_ups.open_follow_ups: every open item, with its due_state
     day_breaches: pl.DataFrame  # days.breach_days: branches with days over a hard limit, each with its worst day
     funnel_kpi: str = field(default=FUNNEL_KPI)
+    events: pl.DataFrame = field(default_factory=pl.DataFrame)  # annotations.events: the known events of the period
 
     @property
     def period_code(self) -> str:
@@ -160,6 +161,9 @@ def collect(reader: Reader, granularity: str, region: str, period: dt.date, lang
         league = league.filter(pl.col("code").is_in(selected))
         changes = changes.filter((pl.col("level") == "region") | pl.col("code").is_in(selected))
         promises = promises.filter(pl.col("branch_code").is_in(selected))
+    events = annotations.events(reader, region, period, period_after(period, granularity) - dt.timedelta(days=1))
+    if selected:
+        events = events.filter(pl.col("branch_code").is_null() | pl.col("branch_code").is_in(selected))
     judged, curve = evaluation.funnel(reader, granularity, region, period, FUNNEL_KPI)
     fresh = reference.freshness(reader)
     complete = reference.periods(reader, granularity).filter(pl.col("period_start") == period)["complete"]
@@ -178,10 +182,20 @@ def collect(reader: Reader, granularity: str, region: str, period: dt.date, lang
         zone_strip=marts.zone_strip(reader, granularity, region, period, selected=selected),
         follow_ups=promises,
         day_breaches=days.breach_days(reader, granularity, region, period, selected),
+        events=events,
     )
 
 
 # --- words shared by the workbook and the PDF -------------------------------------------------------------------------
+
+def event_lines(pack: Pack) -> list[str]:
+    """`JMO gangguan · Gangguan sistem · Seluruh wilayah · 5–11 Okt 2026: …`, one per event of the period."""
+    lang, names = pack.lang, dict(zip(pack.league["code"], pack.league["name"])) if pack.league.height else {}
+    return [f"{r['label']} · {words.code_label(r['category'], lang)} · "
+            f"{names.get(r['branch_code'], r['branch_code']) if r['branch_code'] else words.t('event_whole_region', lang)}"
+            f" · {formats.date_span(r['starts_on'], r['ends_on'], lang)}" + (f": {r['text']}" if r["text"] else "")
+            for r in pack.events.iter_rows(named=True)]
+
 
 def filter_lines(pack: Pack) -> list[tuple[str, str]]:
     """(label, value) pairs naming the filters and the data cut-off, for the first page and sheet."""

@@ -19,7 +19,7 @@ from plotly.offline import get_plotlyjs
 
 from etl.catalogue import COMPLIANCE_INDEX, HEADLINE_KPIS, KPI_BY_ID
 from present import charts, formats, sentences, tables, words
-from report.content import Pack, filter_lines, s
+from report.content import Pack, event_lines, filter_lines, s
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHART_WIDTH = 1000  # px: A4 landscape less 12 mm margins is about 1030 CSS px
@@ -142,11 +142,21 @@ def _brief(pack: Pack) -> str:
     lang = pack.lang
     heading = f'<h2>{_e(words.t("what_changed", lang))} · {_e(pack.period_text)}</h2>'
     if pack.changes.is_empty():
-        return heading + f'<p class="calm">✓ {_e(words.t("nothing_changed", lang))}</p>'
+        return heading + f'<p class="calm">✓ {_e(words.t("nothing_changed", lang))}</p>' + _events(pack)
     items = "".join(
         f'<li class="{r["direction"]}"><span class="arrow">{"▼" if r["direction"] == "worse" else "▲"}</span>'
         f'{_e(sentences.change_sentence(r, pack.granularity, lang))}</li>' for r in pack.changes.iter_rows(named=True))
-    return heading + f'<ul class="brief">{items}</ul><p class="note">{_e(words.t("what_changed_note", lang))}</p>'
+    return (heading + f'<ul class="brief">{items}</ul><p class="note">{_e(words.t("what_changed_note", lang))}</p>'
+            + _events(pack))
+
+
+def _events(pack: Pack) -> str:
+    """The known events of the period, under the brief that names them."""
+    lines = event_lines(pack)
+    if not lines:
+        return ""
+    items = "".join(f"<li>{_e(line)}</li>" for line in lines)
+    return f'<h3>{_e(words.t("events_period", pack.lang))}</h3><ul class="events">{items}</ul>'
 
 
 def _day_breaches(pack: Pack) -> str:
@@ -316,6 +326,7 @@ ul.brief { list-style: none; padding: 0; margin: 0; }
 ul.brief li { font-size: 17px; padding: 7px 10px 7px 38px; border-bottom: 1px solid #ccc; position: relative;
               break-inside: avoid; }
 ul.brief .arrow { position: absolute; left: 10px; font-weight: bold; }
+ul.events { font-size: 14px; margin: 4px 0 0 0; }
 ul.brief li.worse .arrow { color: #D55E00; } ul.brief li.better .arrow { color: #009E73; }
 .calm { font-size: 17px; }
 .note { font-size: 12.5px; color: #333; margin-top: 8px; }

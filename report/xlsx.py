@@ -20,7 +20,7 @@ from etl.catalogue import COMPLIANCE_INDEX, KPI_BY_ID
 from etl.contract import FORMULA_START
 from present import charts, formats, sentences, words
 from present.charts import ZONE_SYMBOLS, zone_label
-from report.content import Pack, filter_lines, s
+from report.content import Pack, event_lines, filter_lines, s
 
 FILLS = {"green": ("#C6EFCE", "#006100"), "yellow": ("#FFEB9C", "#7A4A00"), "red": ("#FFC7CE", "#9C0006")}
 UNIT_FORMATS = {"share": "0.0%", "ratio": "0.00", "count": "0", "index": "0.0"}
@@ -177,6 +177,10 @@ def _summary(book: _Book, pack: Pack) -> None:
     if not pack.complete:
         book.text(ws, row, 0, s("incomplete_note", lang, up_to=formats.date_long(pack.up_to, lang)),
                   italic=True, font_color=FILLS["red"][1])
+        row += 1
+    for i, line in enumerate(event_lines(pack)):  # the known events of the period
+        book.text(ws, row, 0, words.t("events_period", lang) if i == 0 else "", bold=True)
+        book.text(ws, row, 1, line)
         row += 1
     row += 1
     book.text(ws, row, 0, s("all_kpis", lang), bold=True, font_size=13)

@@ -1,4 +1,4 @@
-"""What people write, each checked against the viewer before anything is stored: follow-ups and uploads.
+"""What people write, each checked against the viewer before anything is stored: follow-ups, events and uploads.
 
 Reads live in the query modules; these are the only ways the dashboard changes the database.
 """
@@ -8,9 +8,10 @@ from pathlib import Path
 
 import polars as pl
 
-from etl import follow_ups
+from etl import annotations, follow_ups
 from etl.pipeline import Progress, RunResult, run_etl
 from service.access import OutOfScope
+from service.annotations import may_write
 from service.follow_ups import OPEN_STATUSES, may_edit_follow_ups
 from service.reader import Reader
 
@@ -45,6 +46,32 @@ def save_follow_up(r: Reader, follow_up_id: int, expected_version: int, changed_
         raise OutOfScope(str(follow_up_id))
     return follow_ups.update(r.engine, follow_up_id, expected_version=expected_version, changed_by=changed_by,
                              **changes)
+
+
+def save_annotation(r: Reader, *, region_code: str, branch_code: str | None = None,
+                    annotation_id: str | None = None, **fields) -> str:
+    """Store a new event or change one (etl.annotations.save), in the viewer's scope only.
+
+    A branch manager writes events of their own branch; a regional head any of their region. Changing an event
+    needs the scope of both the stored event and the new one, so nobody moves an event out of another's reach.
+    """
+    if annotation_id is not None:
+        stored = annotations.scope_of(r.engine, annotation_id)
+        if stored is not None and not may_write(r.viewer, *stored):
+            raise OutOfScope(annotation_id)
+    if not may_write(r.viewer, region_code, branch_code):
+        raise OutOfScope(branch_code or region_code)
+    return annotations.save(r.engine, region_code=region_code, branch_code=branch_code, annotation_id=annotation_id,
+                            **fields)
+
+
+def remove_annotation(r: Reader, annotation_id: str) -> None:
+    stored = annotations.scope_of(r.engine, annotation_id)
+    if stored is None:
+        return
+    if not may_write(r.viewer, *stored):
+        raise OutOfScope(annotation_id)
+    annotations.remove(r.engine, annotation_id)
 
 
 def load_files(r: Reader, folder: Path, progress: Progress) -> RunResult:

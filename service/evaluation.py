@@ -9,6 +9,7 @@ from etl import attention as attention_rules
 from etl import evaluation, stats
 from etl.catalogue import COMPLIANCE_INDEX
 from service.access import OutOfScope
+from service.annotations import with_during
 from service.follow_ups import OPEN_STATUSES, follow_up_list
 from service.marts import kpi_values, zone_of
 from service.reader import Reader
@@ -86,9 +87,10 @@ def _what_changed(r: Reader, granularity: str, region: str, period: dt.date) -> 
 
 
 def what_changed(r: Reader, granularity: str, region: str, period: dt.date) -> pl.DataFrame:
-    """The period's significant and material changes against the one before, most important first."""
+    """The period's significant and material changes against the one before, most important first; `during` names
+    the known events of each row's scope in the period (read fresh: people write events between loads)."""
     r.require_region(region)
-    return r.cached(_what_changed, granularity, region, period)
+    return with_during(r, r.cached(_what_changed, granularity, region, period), region, period, granularity)
 
 
 def _report_card(r: Reader, granularity: str, region: str, period: dt.date, branch: str) -> pl.DataFrame:
@@ -131,7 +133,7 @@ def attention(r: Reader, granularity: str, region: str, period: dt.date,
               selected: tuple[str, ...] = ()) -> pl.DataFrame:
     """The branch KPIs the meeting must discuss, worst first (etl.attention.attention), picked branches only if
     any, each with the open promise already made about it: promise_id, raised_period (of raised_granularity),
-    raised_by, due_date, agreed."""
+    raised_by, due_date, agreed; and `during`, the known events of the branch or its region in the period."""
     r.require_region(region)
     found = r.cached(_attention, granularity, region, period)
     if selected:
@@ -141,4 +143,4 @@ def attention(r: Reader, granularity: str, region: str, period: dt.date,
         pl.col("branch_code").alias("code"), "kpi", pl.col("follow_up_id").alias("promise_id"), "raised_period",
         pl.col("granularity").alias("raised_granularity"),
         pl.col("created_by").alias("raised_by"), "due_date", "agreed")
-    return found.join(promises, on=["code", "kpi"], how="left")
+    return with_during(r, found.join(promises, on=["code", "kpi"], how="left"), region, period, granularity)

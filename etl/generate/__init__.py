@@ -1,7 +1,8 @@
 """Demo-data generator: a year of raw weekly drops for one Kanwil (`region`) or the whole agency (`national`).
 
 `generate()` writes branches.csv and, per ISO week, queue_tickets_<week>, claims_<week> and
-complaints_<week> in the canonical contract of etl/contract.py. The planted stories are described in
+complaints_<week> in the canonical contract of etl/contract.py, and annotations_demo.csv with the known events
+of the run (etl/generate/stories.py). The planted stories are described in
 etl/generate/stories.py, the broken rows in etl/generate/bad_rows.py.
 """
 from __future__ import annotations
@@ -14,10 +15,10 @@ import numpy as np
 import polars as pl
 
 from etl.contract import CLAIMS, COMPLAINTS, QUEUE_TICKETS
-from etl.generate import bad_rows, drops, writer
+from etl.generate import bad_rows, drops, stories, writer
 from etl.generate.claims import week_claims
 from etl.generate.complaints import week_complaints
-from etl.generate.days import Calendar, Week, default_end
+from etl.generate.days import Calendar, Week, default_end, lebaran_closures
 from etl.generate.offices import offices
 from etl.generate.queue import week_tickets
 
@@ -42,7 +43,8 @@ def generate(out_dir: Path, *, seed: int = 7, weeks: int = 52, end: dt.date | No
     written = {"branches": writer.write_branches(out_dir, branch_table), QUEUE_TICKETS.name: 0, CLAIMS.name: 0,
                COMPLAINTS.name: 0}
     open_claims = open_complaints = None
-    for week in calendar.weeks(end, weeks):
+    run_weeks = calendar.weeks(end, weeks)
+    for week in run_weeks:
         new_claims = week_claims(branch_table, week, calendar, _stream(seed, scale, week, "claims"), scale)
         claims_rows, open_claims = drops.claims_file(_pool(open_claims, new_claims), week)
         new_complaints = week_complaints(branch_table, week, calendar, _stream(seed, scale, week, "complaints"), scale)
@@ -54,6 +56,10 @@ def generate(out_dir: Path, *, seed: int = 7, weeks: int = 52, end: dt.date | No
             written[source.name] += writer.write_week(out_dir, source, week.label, text, file_format)
         if progress is not None:
             progress(week.index + 1, weeks)
+    events = stories.known_events(sorted(branch_table["region_code"].unique()), run_weeks,
+                                  lebaran_closures(run_weeks[0].monday, end))
+    if events:
+        written["annotations"] = writer.write_annotations(out_dir, events)
     return written
 
 

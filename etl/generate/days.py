@@ -107,6 +107,22 @@ def _lebaran_last_days(first_year: int, last_year: int) -> list[np.datetime64]:
     return [np.datetime64(day, "D") for day in sorted(last_per_year.values())]
 
 
+def lebaran_closures(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """(first day, last day) of each Eid al-Fitr closure (holidays and cuti bersama, over a weekend between them)
+    that overlaps first..last."""
+    calendar = holidays.country_holidays(
+        "ID", categories=HOLIDAY_CATEGORIES, years=range(first.year, last.year + 1), language="en_US",
+    )
+    days = sorted(day for day, name in calendar.items() if "Eid al-Fitr" in name)
+    spans: list[list[dt.date]] = []
+    for day in days:
+        if spans and (day - spans[-1][1]).days <= 3:  # a weekend between two closed days does not end the closure
+            spans[-1][1] = day
+        else:
+            spans.append([day, day])
+    return [(start, end) for start, end in spans if end >= first and start <= last]
+
+
 def default_end(today: dt.date) -> dt.date:
     """The Sunday that ends the last complete ISO week before `today`."""
     return today - dt.timedelta(days=today.isoweekday())

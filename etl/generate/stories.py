@@ -17,8 +17,13 @@ which both scales share (the JMO outage hits every office of the scale).
    branch counter and Lapak Asik, `claim_jht` walk-in tickets jump and `jmo_app` complaints pile up.
 5. Small numbers, KCP Pandeglang (BTN11): 20–40 tickets a day and a handful of claims, with no trend at
    all; its rates jump about by chance alone.
+
+The JMO outage week and every Lebaran closure of the run are also written down as known events
+(annotations_demo.csv), per region, as a regional head would record them.
 """
 from __future__ import annotations
+
+import datetime as dt
 
 import numpy as np
 
@@ -77,3 +82,17 @@ def duplicate_complaint_factor(codes: np.ndarray, week: Week) -> np.ndarray:
 def jmo_outage(week: Week) -> bool:
     """True in the JMO outage week (story 4)."""
     return week.weeks_before_end == OUTAGE_WEEKS_BEFORE_END
+
+
+def known_events(regions: list[str], weeks: list[Week], lebaran: list[tuple[dt.date, dt.date]]) -> list[dict]:
+    """The annotations a regional head would record for the stories that have a known cause: the JMO outage
+    week (story 4) and the Lebaran closures, for each region, as annotations_demo.csv rows (text)."""
+    spans = [(f"demo-jmo-{week.monday:%G-W%V}", "outage", week.monday, week.monday + dt.timedelta(days=6),
+              "JMO gangguan", "Aplikasi JMO tidak dapat dipakai sepekan; klaim pindah ke kantor dan Lapak Asik")
+             for week in weeks if jmo_outage(week)]
+    spans += [(f"demo-lebaran-{start.year}", "closure", start, end, "Libur Lebaran",
+               "Idulfitri dan cuti bersama: kantor tutup, lonjakan klaim JHT sesudahnya") for start, end in lebaran]
+    return [{"annotation_id": f"{key}-{region}", "region_code": region, "branch_code": None, "category": category,
+             "starts_on": start.isoformat(), "ends_on": end.isoformat(), "label": label, "text": text,
+             "author": "Kanwil (demo)"}
+            for key, category, start, end, label, text in spans for region in regions]

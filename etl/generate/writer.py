@@ -5,7 +5,7 @@ from pathlib import Path
 
 import polars as pl
 
-from etl.contract import BRANCHES, Source
+from etl.contract import ANNOTATIONS, BRANCHES, Source
 
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -37,3 +37,11 @@ def write_week(out_dir: Path, source: Source, week_label: str, frame: pl.DataFra
     else:
         frame.write_parquet(path)
     return frame.height
+
+
+def write_annotations(out_dir: Path, rows: list[dict]) -> int:
+    """annotations_demo.csv with the contract's columns, when there is any event to write."""
+    if rows:
+        pl.DataFrame(rows, schema={c: pl.String for c in ANNOTATIONS.column_names}).write_csv(
+            out_dir / "annotations_demo.csv")
+    return len(rows)

@@ -5,6 +5,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from present import formats, words
+from present.charts.events import mark_events
 from present.charts.style import (
     FONT_SIZE, REGION_COLOUR, SERIES_COLOURS, ZONE_COLOURS, layout, parts_text, period_ticks,
 )
@@ -54,8 +55,10 @@ def funnel_plot(judged: pl.DataFrame, curve: pl.DataFrame, kpi: str, lang: str,
 SIGNAL_STYLE = {"outside": ("diamond", 16), "run": ("square", 12)}
 
 
-def control_chart(frame: pl.DataFrame, kpi: str, granularity: str, lang: str, baseline: int) -> go.Figure:
-    """A branch's KPI with its centre line and control limits; points that signal a special cause are marked."""
+def control_chart(frame: pl.DataFrame, kpi: str, granularity: str, lang: str, baseline: int,
+                  events: pl.DataFrame | None = None) -> go.Figure:
+    """A branch's KPI with its centre line and control limits; points that signal a special cause are marked, and
+    known events shaded, so a signal an outage explains reads as such."""
     shown = frame.tail(frame.height - baseline) if frame.height > baseline else frame
     x = shown["period_start"].to_list()
     figure = go.Figure()
@@ -80,4 +83,4 @@ def control_chart(frame: pl.DataFrame, kpi: str, granularity: str, lang: str, ba
                         "line": {"color": "white", "width": 1}}))
     figure.update_yaxes(tickformat=formats.d3_format(kpi), title=words.kpi_label(kpi, lang))
     period_ticks(figure, x, granularity, lang)
-    return layout(figure, lang, height=440)
+    return layout(mark_events(figure, events, x, granularity, lang), lang, height=440)

@@ -8,6 +8,7 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from present import formats, words
+from present.charts.events import mark_events
 from present.charts.style import (
     FONT_SIZE, REGION_COLOUR, SERIES_COLOURS, TARGET_COLOUR, ZONE_COLOURS, ZONE_ORDER, ZONE_SYMBOLS, layout, parts_text,
     period_ticks, wrap, zone_code, zone_label, zone_scale,
@@ -95,8 +96,10 @@ def _cell_hover(name: str, kpi: str, row: dict | None, lang: str) -> str:
             + f"<br>{words.t('target', lang)}: {formats.kpi_value(row['target'], kpi, lang)}")
 
 
-def trend_lines(frame: pl.DataFrame, kpi: str, granularity: str, lang: str) -> go.Figure:
-    """One KPI over time: a line per branch, the region as a thick dashed line, the target dotted."""
+def trend_lines(frame: pl.DataFrame, kpi: str, granularity: str, lang: str,
+                events: pl.DataFrame | None = None) -> go.Figure:
+    """One KPI over time: a line per branch, the region as a thick dashed line, the target dotted; known events
+    (present.charts.events) shaded."""
     figure = go.Figure()
     branch_rows = frame.filter(pl.col("level") == "branch")
     codes = branch_rows["code"].unique(maintain_order=True).to_list()
@@ -114,8 +117,9 @@ def trend_lines(frame: pl.DataFrame, kpi: str, granularity: str, lang: str) -> g
         line={"color": TARGET_COLOUR, "width": 3, "dash": "dot", "shape": "hv"}, hoverinfo="skip",
     ))
     figure.update_yaxes(tickformat=formats.d3_format(kpi), title=words.kpi_label(kpi, lang), rangemode="tozero")
-    period_ticks(figure, frame["period_start"].unique().sort().to_list(), granularity, lang)
-    return layout(figure, lang, height=480)
+    starts = frame["period_start"].unique().sort().to_list()
+    period_ticks(figure, starts, granularity, lang)
+    return layout(mark_events(figure, events, starts, granularity, lang), lang, height=480)
 
 
 def _kpi_line(rows: pl.DataFrame, kpi: str, granularity: str, lang: str, colour: str, width: int, dash: str):
@@ -131,8 +135,8 @@ def _kpi_line(rows: pl.DataFrame, kpi: str, granularity: str, lang: str, colour:
     )
 
 
-def kpi_lines(frame: pl.DataFrame, granularity: str, lang: str) -> go.Figure:
-    """Several KPIs of the same unit for one code over time, each with its own dotted target."""
+def kpi_lines(frame: pl.DataFrame, granularity: str, lang: str, events: pl.DataFrame | None = None) -> go.Figure:
+    """Several KPIs of the same unit for one code over time, each with its own dotted target; known events shaded."""
     figure = go.Figure()
     kpis = frame.sort("kpi_order")["kpi"].unique(maintain_order=True).to_list()
     for i, kpi in enumerate(kpis):
@@ -145,8 +149,9 @@ def kpi_lines(frame: pl.DataFrame, granularity: str, lang: str) -> go.Figure:
             name=f"{words.t('target', lang)}: {words.kpi_label(kpi, lang)}", showlegend=False,
             line={"color": colour, "width": 2, "dash": "dot", "shape": "hv"}))
     figure.update_yaxes(tickformat=formats.d3_format(kpis[0]) if kpis else None)
-    period_ticks(figure, frame["period_start"].unique().sort().to_list(), granularity, lang, count=6)
-    return layout(figure, lang, height=420)
+    starts = frame["period_start"].unique().sort().to_list()
+    period_ticks(figure, starts, granularity, lang, count=6)
+    return layout(mark_events(figure, events, starts, granularity, lang), lang, height=420)
 
 
 def small_multiples(frame: pl.DataFrame, branch: str, granularity: str, lang: str, columns: int = 4) -> go.Figure:

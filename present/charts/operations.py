@@ -6,6 +6,7 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from present import formats, words
+from present.charts.events import mark_events
 from present.charts.style import (
     FONT_SIZE, REGION_COLOUR, SERIES_COLOURS, TARGET_COLOUR, ZONE_COLOURS, ZONE_ORDER, ZONE_SYMBOLS, layout, parts_text,
     period_ticks, whole_number_ticks, zone_code, zone_scale,
@@ -141,8 +142,10 @@ def pareto(frame: pl.DataFrame, column: str, lang: str) -> go.Figure:
     return layout(figure, lang, height=420)
 
 
-def counts_over_time(frame: pl.DataFrame, group: str, granularity: str, lang: str, highlight: str | None = None):
-    """Counts per period on a date axis, one line per group value; `highlight` is drawn thick so it stands out."""
+def counts_over_time(frame: pl.DataFrame, group: str, granularity: str, lang: str, highlight: str | None = None,
+                     events: pl.DataFrame | None = None):
+    """Counts per period on a date axis, one line per group value; `highlight` is drawn thick so it stands out;
+    known events shaded."""
     figure = go.Figure()
     for i, (value,) in enumerate(frame.select(group).unique(maintain_order=True).sort(group).iter_rows()):
         rows = frame.filter(pl.col(group) == value).sort("period_start")
@@ -154,8 +157,9 @@ def counts_over_time(frame: pl.DataFrame, group: str, granularity: str, lang: st
         ))
     figure.update_yaxes(title=words.t("count", lang))
     whole_number_ticks(figure, frame["count"].to_list())
-    period_ticks(figure, frame["period_start"].unique().sort().to_list(), granularity, lang)
-    return layout(figure, lang, height=420)
+    starts = frame["period_start"].unique().sort().to_list()
+    period_ticks(figure, starts, granularity, lang)
+    return layout(mark_events(figure, events, starts, granularity, lang), lang, height=420)
 
 
 def sla_grid(frame: pl.DataFrame, target: float, lang: str) -> go.Figure:

@@ -17,7 +17,7 @@ from tests.ui_db import DEMO_SECRET
 
 ENTRY = str(Path(__file__).resolve().parents[2] / "dashboard.py")
 PAGES = ("weekly", "follow_ups", "evaluation", "report_card", "trends", "compliance", "compare", "queue", "claims",
-         "complaints", "data", "staffing")
+         "complaints", "data", "staffing", "events")
 
 
 def first_branch(url: str) -> str:
@@ -50,6 +50,7 @@ PERIOD_FREE_PAGES = {
     "trends": "draws each KPI's whole history, whatever period is picked (marts.trend takes no period)",
     "follow_ups": "lists the region's items whatever the period; the period only fills in a new item's raised week",
     "data": "shows ETL batches, source freshness and quarantine, which belong to loads, not periods",
+    "events": "lists every known event of the region; the period only fills in a new event's first day",
 }
 # Charts on the other pages that draw every period, like the trend page: the region's complaint handling.
 # And next week's plan, which comes from the data's last weeks whatever period is picked.

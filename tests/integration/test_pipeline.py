@@ -58,6 +58,9 @@ def table_frames(engine) -> dict[str, pl.DataFrame]:
             if table.name.startswith("stage_"):
                 continue
             frame = read_frame(conn, select(table))
+            # Alerts and digests are stamped and numbered when raised: the same alerts, raised at another moment.
+            if table.name.startswith("alert"):
+                frame = frame.drop("alert_id", "raised_at", "digest_id", "created_at", strict=False)
             frames[table.name] = frame.drop("batch_id", "started_at", "finished_at", "quarantine_id", strict=False).sort(
                 pl.all())
     return frames

@@ -77,7 +77,7 @@ def test_one_file_per_source_and_iso_week_with_contract_columns(demo):
     sundays = [END - dt.timedelta(weeks=k) for k in range(WEEKS)]
     labels = ["{}-W{:02d}".format(*sunday.isocalendar()[:2]) for sunday in sundays]
     expected = {"branches.csv"} | {f"{source}_{label}.csv" for source in ("queue_tickets", "claims", "complaints")
-                                   for label in labels}
+                                   for label in labels} | {"annotations_demo.csv"}  # the JMO outage week
     assert {path.name for path in out_dir.iterdir()} == expected
     data_rows = 0
     for path in out_dir.iterdir():

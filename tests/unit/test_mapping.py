@@ -200,7 +200,7 @@ status = "open"
         "such as 04/12 would be read either way; keep one order",
         "a.toml: timestamps.status: not a timestamp column of this source (expected one of received_at, "
         "first_response_at, resolved_at)",
-        "b.toml: source: expected one of branches, queue_tickets, claims, complaints",
+        "b.toml: source: expected one of branches, queue_tickets, claims, complaints, annotations",
         "c.toml: conditional #1: expected either from (an export column) or value (a fixed value)",
         "c.toml: conditional #1: expected either is or is_not (a list of values of the when column)",
         "c.toml: defaults.branch_code: no export column feeds branch_code in [columns]; use [constants] for a column "

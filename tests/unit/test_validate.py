@@ -41,10 +41,14 @@ GOOD = {
         "first_response_at": "2026-11-16 11:00:00", "resolved_at": "2026-11-18 10:00:00", "status": "resolved",
         "reopened": "tidak",
     },
+    "annotations": {
+        "annotation_id": "E1", "region_code": "BTN", "branch_code": "", "category": "outage",
+        "starts_on": "2026-10-05", "ends_on": "2026-10-11", "label": "JMO gangguan", "text": "", "author": "Kanwil",
+    },
 }
 ID_COLUMN = {name: source.id_column for name, source in SOURCES.items()}
 # The id of the second row, so that it is not a duplicate of the first.
-SECOND_ID = {"branches": "PDG", "queue_tickets": "T2", "claims": "C2", "complaints": "K2"}
+SECOND_ID = {"branches": "PDG", "queue_tickets": "T2", "claims": "C2", "complaints": "K2", "annotations": "E2"}
 
 
 def raw_file(source_name: str, rows: list[dict[str, str]], decimal_comma: bool = False) -> RawFile:
