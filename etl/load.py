@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from etl.contract import Source
 from etl.db import read_keyed, upsert_rows, write_rows
@@ -117,7 +117,6 @@ def load_batch(engine: Engine, path: Path, sha256: str, source: Source, validate
     `regions` is every branch's region before this file: the batch is filed under the regions it wrote for.
     `message` says what reading the file did that people should know (an encoding guessed, blank lines skipped).
     """
-    table = FACT_TABLES[source.name]
     with engine.begin() as conn:
         batch_id = conn.execute(insert(etl_batches).values(
             file_name=path.name, source=source.name, sha256=sha256, status="loading", started_at=started_at,
