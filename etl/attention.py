@@ -40,12 +40,15 @@ def attention(now: pl.DataFrame, history: pl.DataFrame, funnels: dict[str, pl.Da
     list: both verdicts before one, then the stronger evidence (in standard deviations). `funnels` are the
     period's `funnel_kpi` frames per rate KPI when the caller has them already (`period_funnels`).
     """
-    branches = now.filter((pl.col("level") == "branch") & (pl.col("kpi") != COMPLIANCE_INDEX))
+    # The KPIs with targets only: the marts also hold the day signals (etl.catalogue.DAY_SIGNALS), which no
+    # target or funnel judges.
+    judged = pl.col("kpi").is_in([k.id for k in KPIS if k.id != COMPLIANCE_INDEX])
+    branches = now.filter((pl.col("level") == "branch") & judged)
     if branches.is_empty():
         return pl.DataFrame(schema=ATTENTION_SCHEMA)
     funnels = funnels if funnels is not None else period_funnels(branches)
     peers = pl.concat([_funnel_tail(funnels[kpi], kpi) for kpi in FUNNEL_KPIS])
-    usual = own_past(branches, history)
+    usual = own_past(branches, history.filter(judged))
     tests = pl.concat([peers.select("code", "kpi", pl.lit("found_by_region").alias("test"), "p_value"),
                        usual.select("code", "kpi", pl.lit("found_by_usual").alias("test"), "p_value")])
     tests = tests.with_columns(discoveries(pl.col("p_value")).alias("discovered")).pivot(

@@ -125,4 +125,4 @@ def test_a_branch_manager_reads_their_own_branch_s_alert_history_only(loaded):
         "On Wednesday 18 Nov 2026 a visitor waited 95 minutes (limit 60); 1 over the limit")
     # 09:00–10:00 was busy (a ticket waiting since 08:00) and one of Serang's 4 counters called in it.
     assert sentences.alert_sentence(rows["understaffed"], "id", named=False) == (
-        "Pada Rabu, 18 Nov 2026 hanya 25,0 % loket terisi rata-rata selama 1 jam sibuk (batas 50,0 %)")
+        "Pada Rabu, 18 Nov 2026 hanya 25,0% loket terisi rata-rata selama 1 jam sibuk (batas 50,0%)")

@@ -70,3 +70,13 @@ def test_the_sentence_gives_the_numbers_the_verdicts_and_the_promise():
     alone = {**row, "worse_than_usual": False, "streak": 1, "promise_id": None}
     assert attention_sentence(alone, "week", "en") == (
         "KC Tangerang Cikokol: Wait ≤ 15 min 46.3% (≥ 90.0%), worse than the region (86.8%). No promise made yet.")
+
+
+def test_the_day_signals_in_the_marts_are_not_judged():
+    """The marts hold the day signals beside the KPIs (kpi_weekly); they have no target, and the list (and the
+    alerts that read the marts directly) must pass over them, not fail on them."""
+    week = dt.date(2026, 11, 16)
+    rows = pl.DataFrame({"level": ["branch"], "code": ["B01"], "period_start": [week], "kpi": ["breach_days"],
+                         "value": [1.0], "numerator": [1.0], "denominator": [5.0], "target": [None],
+                         "meets_target": [None]}, schema_overrides={"target": pl.Float64, "meets_target": pl.Boolean})
+    assert attention.attention(rows, rows.clear()).is_empty()
