@@ -61,7 +61,8 @@ def staffing_table(tickets: pl.DataFrame, branches: pl.DataFrame, closed: list[d
         pl.col("priority_group").is_not_null().sum().alias("priority_arrivals"),
         called.sum().alias("called"),
         (called & (pl.col("wait_min") <= sop.wait_minutes)).sum().alias("within"),
-        pl.col("service_min").mean().alias("service_min_mean"),
+        # Summed in sorted order: the facts' order (as loaded, or as read back) must not move a last digit.
+        pl.col("service_min").sort().mean().alias("service_min_mean"),
     )
     active = (
         timed.filter(called & (pl.col("called_at").dt.date() == pl.col("day")))
