@@ -30,7 +30,7 @@ from etl.schema import quarantine, queue_tickets
 from tests.conftest import BRANCHES_CSV, TEST_SECRET
 
 COLUMNS = QUEUE_TICKETS.column_names
-START = dt.datetime(2026, 11, 2)  # a few weeks only: the marts are recomputed for every period touched
+START = dt.datetime(2026, 6, 1)  # a few weeks only (the marts are recomputed for every period touched), all past
 FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M")
 
 # Ids and counters: letters of any script, digits and some punctuation, including the separators and
@@ -91,9 +91,9 @@ DEFECTS = {
     "rating 9": (lambda c: {"rating": "9"}, ("bad_number", "rating")),
     "formula": (lambda c: {"counter_id": "=HYPERLINK(\"x\")"}, ("formula_text", "counter_id")),
     "NUL": (lambda c: {"visit_id": "V\x00"}, ("control_character", "visit_id")),
-    "finished before called": (lambda c: {"finished_at": c["called_at"], "called_at": "2026-12-31 23:00:00"},
+    "finished before called": (lambda c: {"finished_at": c["called_at"], "called_at": "2026-07-31 23:00:00"},
                                ("time_order", "finished_at")),
-    "called before issued": (lambda c: {"called_at": "2026-11-01 00:00:00"}, ("time_order", "called_at")),
+    "called before issued": (lambda c: {"called_at": "2026-05-31 00:00:00"}, ("time_order", "called_at")),
     "no-show with a call": (lambda c: {"outcome": "no_show"}, ("status_mismatch", "outcome")),
 }
 
@@ -190,7 +190,7 @@ COMPLAINT_DEFECTS = {
     "unknown channel": ({"channel": "fax"}, ("bad_code", "channel")),
     "maybe reopened": ({"reopened": "mungkin"}, ("bad_boolean", "reopened")),
     "resolved without a time": ({"status": "resolved", "resolved_at": ""}, ("status_mismatch", "resolved_at")),
-    "answered before received": ({"first_response_at": "2026-10-01 08:00"}, ("time_order", "first_response_at")),
+    "answered before received": ({"first_response_at": "2026-05-01 08:00"}, ("time_order", "first_response_at")),
     "formula id": ({"complaint_id": "@SUM(A1)"}, ("formula_text", "complaint_id")),  # made unique below
 }
 
