@@ -4,6 +4,9 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 # Days months apart (a leap day among them) on which the date-dependent tests must pass as well as today.
 CLOCK_DAYS := 2027-03-10 2027-08-17 2028-02-29
+# A passing test's temporary files are deleted when it ends: many tests copy the 0.3 GB demo database, and
+# pytest's default keeps every copy of its last three runs; a day of runs filled this machine's disk (74 GB).
+PYTEST := $(PY) -m pytest -o tmp_path_retention_policy=failed
 
 .PHONY: setup run demo test test-unit test-dates verify bench
 
@@ -25,25 +28,25 @@ run: demo
 
 # Everything but the slow reliability suite, today and with the clock moved.
 test: setup
-	$(PY) -m pytest -q -m "not reliability"
+	$(PYTEST) -q -m "not reliability"
 	$(MAKE) --no-print-directory test-dates
 
 # Pure functions only: no database, no Streamlit; under a minute.
 test-unit: setup
-	$(PY) -m pytest -q tests/unit
+	$(PYTEST) -q tests/unit
 
 # The tests that depend on dates, under Debian's faketime (the clock starts on each day and runs on).
 test-dates: setup
 	@command -v faketime >/dev/null || { echo "faketime is missing: apt-get install faketime"; exit 1; }
 	@for day in $(CLOCK_DAYS); do \
 	  echo "== clock moved to $$day"; \
-	  faketime -f "@$$day 09:30:00" $(PY) -m pytest -q -p no:cacheprovider -m "dates and not reliability" \
+	  faketime -f "@$$day 09:30:00" $(PYTEST) -q -p no:cacheprovider -m "dates and not reliability" \
 	    tests/unit tests/integration || exit 1; \
 	done
 
 # The slow fault and fuzz suite: kill-and-rerun, the hostile corpus at full size, property tests.
 verify: setup
-	$(PY) -m pytest -q -m reliability
+	$(PYTEST) -q -m reliability
 
 bench: setup
 	$(PY) bench/etl.py
